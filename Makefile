@@ -1,0 +1,89 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+RASA      := $(VENV)/bin/rasa
+STAMPS    := .stamps
+SPACY_DIR := var/spacy/fr_lookup
+MODEL     := models/ocbot.tar.gz
+ACTION_PORT ?= 5055
+RASA_PORT   ?= 5005
+# No telemetry, no GPU probing noise, no SQLAlchemy 2.0 banner: this machine has no internet.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/nlu/*.yml)
+
+.PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories bench clean
+
+help:
+	@echo "make run   - set up what is missing, train if needed, start the assistant"
+	@echo "make test  - lint, unit tests, data validation, training, NLU and story tests"
+	@echo "make shell - chat in the terminal;  make bench - NLU figures (reports/nlu.json)"
+
+# ---- set-up ------------------------------------------------------------------------------
+install: $(STAMPS)/deps $(SPACY_DIR)/meta.json
+
+$(STAMPS)/deps: requirements.txt constraints.txt
+	@test -x $(PY) || { PYBIN=$$(scripts/find_python.sh) && echo "Creating $(VENV) with $$PYBIN" && \
+	  "$$PYBIN" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip<24.1" "setuptools<70" wheel
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(SPACY_DIR)/meta.json: $(STAMPS)/deps scripts/build_spacy_fr.py
+	$(PY) scripts/build_spacy_fr.py $(SPACY_DIR)
+
+sync: $(STAMPS)/deps
+	$(PY) scripts/sync_domain.py
+
+# ---- training ----------------------------------------------------------------------------
+train: $(MODEL)
+
+$(MODEL): $(TRAIN_INPUTS) $(SPACY_DIR)/meta.json
+	@start=$$(date +%s); \
+	$(RASA) train --domain domain --data data --config config.yml --out models \
+	  --fixed-model-name ocbot --quiet && \
+	echo "Training took $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+# ---- running -----------------------------------------------------------------------------
+actions: install
+	$(VENV)/bin/python -m rasa_sdk --actions actions --port $(ACTION_PORT)
+
+run: install train
+	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT)
+
+shell: install train
+	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT) shell
+
+# ---- checks ------------------------------------------------------------------------------
+test: install lint unit validate train test-nlu test-stories
+	@echo "make test: all checks passed"
+
+lint: $(STAMPS)/deps
+	$(VENV)/bin/ruff check actions tests scripts
+	$(PY) scripts/sync_domain.py --check
+
+unit: $(STAMPS)/deps
+	$(PY) -m pytest tests
+
+validate: $(STAMPS)/deps
+	$(RASA) data validate --domain domain --data data --config config.yml
+
+test-nlu: $(MODEL)
+	$(PY) scripts/nlu_eval.py --model $(MODEL) --min-accuracy 0.90 --out reports/nlu.json
+
+test-stories: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
+	  --out results/stories
+
+bench: $(MODEL)
+	$(PY) scripts/nlu_eval.py --model $(MODEL) --out reports/nlu.json
+
+clean:
+	rm -rf models results reports .rasa $(STAMPS)

@@ -1,0 +1,181 @@
+"""Topics, fields and ticket categories, read from rules/ and cross-checked.
+
+The catalog says, as data, what the assistant does for each topic (answer, rule, ticket), which
+details each ticket category needs, and how each detail is understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from actions.business.rulebook import ROLES, RULES_DIR, RulebookError, read_yaml
+
+KINDS = frozenset(
+    {
+        "date", "past_date", "future_date", "month", "count", "yes_no", "invoice_status",
+        "funding", "late_case", "person_name", "url", "text",
+    }
+)
+DECISIONS = frozenset(
+    {
+        "application_followup", "novice_status", "first_student", "evaluator_status",
+        "student_late", "absences", "contacts", "transfer", "invoice_call", "payment",
+        "referral", "discount", "scheduling",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    label: str
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    label: str
+    details: dict[str, tuple[str, ...]]  # per role
+    reminder: str | None = None
+
+    def details_for(self, role: str | None) -> tuple[str, ...]:
+        return self.details[role or "mentor"]
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    label: str
+    needs_role: bool
+    decision: dict[str, str | None]  # per role
+    ticket: dict[str, str | None]  # per role
+
+    def decision_for(self, role: str | None) -> str | None:
+        return self.decision[role or "mentor"]
+
+    def ticket_for(self, role: str | None) -> str | None:
+        return self.ticket[role or "mentor"]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    topics: dict[str, Topic]
+    fields: dict[str, Field]
+    categories: dict[str, Category]
+    late_case_labels: dict[str, str]
+
+
+def _keys(data: dict[str, Any], allowed: set[str], required: set[str], where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    missing = sorted(required - set(data))
+    if unknown:
+        raise RulebookError(f"{where}: unknown key(s) {unknown}")
+    if missing:
+        raise RulebookError(f"{where}: missing key(s) {missing}")
+
+
+def _per_role(value: Any, where: str) -> dict[str, Any]:
+    """A value given once for all roles, or as {mentor: ..., coach: ...} (a role may be absent)."""
+    if isinstance(value, dict):
+        _keys(value, set(ROLES), set(), where)
+        return {role: value.get(role) for role in ROLES}
+    return {role: value for role in ROLES}
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RulebookError(f"{where}.{key}: expected a non-empty text")
+    return value
+
+
+def _fields(data: dict[str, Any]) -> dict[str, Field]:
+    result = {}
+    for name, spec in data.items():
+        where = f"fields.{name}"
+        if not isinstance(spec, dict):
+            raise RulebookError(f"{where}: expected a mapping")
+        _keys(spec, {"kind", "label", "optional"}, {"kind", "label"}, where)
+        if spec["kind"] not in KINDS:
+            raise RulebookError(f"{where}: unknown kind {spec['kind']!r}")
+        optional = spec.get("optional", False)
+        if not isinstance(optional, bool):
+            raise RulebookError(f"{where}.optional: expected true or false")
+        result[name] = Field(name, spec["kind"], _text(spec, "label", where), optional)
+    return result
+
+
+def _categories(data: dict[str, Any], fields: dict[str, Field]) -> dict[str, Category]:
+    result = {}
+    for name, spec in data.items():
+        where = f"categories.{name}"
+        if not isinstance(spec, dict):
+            raise RulebookError(f"{where}: expected a mapping")
+        _keys(spec, {"label", "details", "reminder"}, {"label", "details"}, where)
+        details = _per_role(spec["details"], f"{where}.details")
+        for role, names in details.items():
+            if not isinstance(names, list) or not names:
+                raise RulebookError(f"{where}.details: role {role} needs a non-empty list")
+            for detail in names:
+                if detail not in fields:
+                    raise RulebookError(f"{where}.details: unknown field {detail!r}")
+        result[name] = Category(
+            name,
+            _text(spec, "label", where),
+            {role: tuple(names) for role, names in details.items()},
+            spec.get("reminder"),
+        )
+    return result
+
+
+def _topics(data: dict[str, Any], categories: dict[str, Category]) -> dict[str, Topic]:
+    result = {}
+    for name, spec in data.items():
+        where = f"topics.{name}"
+        if not isinstance(spec, dict):
+            raise RulebookError(f"{where}: expected a mapping")
+        _keys(spec, {"label", "needs_role", "decision", "ticket"}, {"label"}, where)
+        decision = _per_role(spec.get("decision"), f"{where}.decision")
+        ticket = _per_role(spec.get("ticket"), f"{where}.ticket")
+        for value in decision.values():
+            if value is not None and value not in DECISIONS:
+                raise RulebookError(f"{where}.decision: unknown rule {value!r}")
+        for value in ticket.values():
+            if value is not None and value not in categories:
+                raise RulebookError(f"{where}.ticket: unknown category {value!r}")
+        needs_role = spec.get("needs_role", False)
+        if not isinstance(needs_role, bool):
+            raise RulebookError(f"{where}.needs_role: expected true or false")
+        result[name] = Topic(name, _text(spec, "label", where), needs_role, decision, ticket)
+    return result
+
+
+def load_catalog(folder: Path = RULES_DIR) -> Catalog:
+    """Read topics.yml, fields.yml and tickets.yml and check they agree with each other."""
+    fields_file = read_yaml(folder / "fields.yml")
+    _keys(fields_file, {"fields", "late_case_labels"}, {"fields", "late_case_labels"}, "fields.yml")
+    tickets_file = read_yaml(folder / "tickets.yml")
+    _keys(tickets_file, {"categories"}, {"categories"}, "tickets.yml")
+    topics_file = read_yaml(folder / "topics.yml")
+    _keys(topics_file, {"topics"}, {"topics"}, "topics.yml")
+
+    fields = _fields(fields_file["fields"])
+    categories = _categories(tickets_file["categories"], fields)
+    if "other" not in categories:
+        raise RulebookError("tickets.yml: the category 'other' is required (fallback tickets)")
+    topics = _topics(topics_file["topics"], categories)
+    labels = fields_file["late_case_labels"]
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise RulebookError("fields.yml: late_case_labels must map each case to a text")
+    return Catalog(topics, fields, categories, dict(labels))
+
+
+@lru_cache(maxsize=4)
+def cached_catalog(folder: Path = RULES_DIR) -> Catalog:
+    """The catalog, read once per process."""
+    return load_catalog(folder)

@@ -1,0 +1,155 @@
+"""Turn an answer typed in a form into the canonical value of a field, and back into French.
+
+Canonical values are what slots and rules hold: ISO dates, "YYYY-MM" months, "oui"/"non",
+whole numbers as text, fixed keys for choices, cleaned free text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from actions.business import calendar as cal
+from actions.business import parsing
+from actions.business.catalog import Catalog, Field
+
+SKIPPED = "non précisé"
+INVOICE_STATUS_LABELS = {"payee": "payée", "en_cours": "en cours"}
+FUNDING_LABELS = {"self": "auto-financement", "third_party": "CPF ou financement tiers"}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was understood: a value to store, or the response that explains the problem."""
+
+    value: str | None
+    error: str | None = None
+
+
+def _ok(value: str) -> Reading:
+    return Reading(value)
+
+
+def _bad(kind: str) -> Reading:
+    return Reading(None, f"utter_invalid_{kind}")
+
+
+def _date(text: str, today: date, kind: str) -> Reading:
+    day = parsing.parse_date(text, today)
+    if day is None:
+        return _bad("date")
+    if kind == "past_date" and day > today:
+        # A bare "3 décembre" typed on 28 November means last year's, for a past event.
+        last_year = _previous_year(day)
+        if last_year is None or not _year_omitted(text) or last_year > today:
+            return _bad("past_date")
+        day = last_year
+    if kind == "future_date" and day < today:
+        return _bad("future_date")
+    return _ok(day.isoformat())
+
+
+def _previous_year(day: date) -> date | None:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return None
+
+
+def _year_omitted(text: str) -> bool:
+    return not any(token.isdigit() and len(token) == 4 for token in _tokens(text))
+
+
+def _tokens(text: str) -> list[str]:
+    cleaned = "".join(c if c.isalnum() else " " for c in text)
+    return cleaned.split()
+
+
+def _month(text: str, today: date) -> Reading:
+    month = parsing.parse_month(text, today)
+    return _ok(f"{month[0]:04d}-{month[1]:02d}") if month else _bad("month")
+
+
+def _count(text: str) -> Reading:
+    count = parsing.parse_count(text)
+    return _ok(str(count)) if count is not None and count >= 0 else _bad("count")
+
+
+def _yes_no(text: str) -> Reading:
+    answer = parsing.parse_yes_no(text)
+    return _bad("yes_no") if answer is None else _ok("oui" if answer else "non")
+
+
+def _choice(parse: Callable[[str], str | None], kind: str) -> Callable[[str], Reading]:
+    def read(text: str) -> Reading:
+        value = parse(text)
+        return _ok(value) if value else _bad(kind)
+
+    return read
+
+
+SIMPLE_KINDS: dict[str, Callable[[str], Reading]] = {
+    "count": _count,
+    "yes_no": _yes_no,
+    "invoice_status": _choice(parsing.parse_invoice_status, "invoice_status"),
+    "funding": _choice(parsing.parse_funding, "funding"),
+    "late_case": _choice(parsing.parse_late_case, "late_case"),
+    "person_name": _choice(parsing.parse_person_name, "person_name"),
+    "url": _choice(parsing.parse_url, "url"),
+    "text": _choice(parsing.parse_free_text, "text"),
+}
+
+
+def understand(field: Field, text: str | None, today: date) -> Reading:
+    """Read `text` as an answer for `field`."""
+    text = (text or "").strip()
+    if field.optional and parsing.is_skip(text):
+        return _ok(SKIPPED)
+    if field.kind in ("date", "past_date", "future_date"):
+        return _date(text, today, field.kind)
+    if field.kind == "month":
+        return _month(text, today)
+    return SIMPLE_KINDS[field.kind](text)
+
+
+CHOICES = {
+    "yes_no": frozenset({"oui", "non"}),
+    "invoice_status": frozenset(INVOICE_STATUS_LABELS),
+    "funding": frozenset(FUNDING_LABELS),
+}
+
+
+def is_canonical(field: Field, value: object) -> bool:
+    """Whether a slot already holds a read value (and not the raw text typed a moment ago)."""
+    if not isinstance(value, str):
+        return False
+    if field.optional and value == SKIPPED:
+        return True
+    try:
+        if field.kind in ("date", "past_date", "future_date"):
+            date.fromisoformat(value)
+        elif field.kind == "month":
+            year, month = value.split("-")
+            return len(year) == 4 and 1 <= int(month) <= 12
+        elif field.kind == "count":
+            return value.isdigit()
+    except ValueError:
+        return False
+    return value in CHOICES.get(field.kind, {value})
+
+
+def display(field: Field, value: str, catalog: Catalog) -> str:
+    """The value as the user and the support team read it."""
+    if field.kind in ("date", "past_date", "future_date") and value != SKIPPED:
+        return cal.date_label(date.fromisoformat(value))
+    if field.kind == "month":
+        year, month = value.split("-")
+        return cal.month_label(int(year), int(month))
+    if field.kind == "invoice_status":
+        return INVOICE_STATUS_LABELS.get(value, value)
+    if field.kind == "funding":
+        return FUNDING_LABELS.get(value, value)
+    if field.kind == "late_case":
+        return catalog.late_case_labels.get(value, value)
+    return value

@@ -1,0 +1,65 @@
+"""What every action needs: the rules, the catalog, today, the ticket store, tracker readings."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from actions.business.calendar import today as paris_today
+from actions.business.catalog import Catalog, cached_catalog
+from actions.business.rulebook import Rules, cached_rules
+from actions.tickets.config import store_from_env
+from actions.tickets.store import TicketStore
+
+# Below this confidence an intent seen inside a form answer never interrupts the form.
+INTERRUPT_CONFIDENCE = 0.8
+ROLES = ("mentor", "coach")
+
+
+def rules() -> Rules:
+    return cached_rules()
+
+
+def catalog() -> Catalog:
+    return cached_catalog()
+
+
+def today() -> date:
+    return paris_today(rules().timezone, os.environ)
+
+
+def store() -> TicketStore:
+    return store_from_env(os.environ)
+
+
+def role_of(tracker: Tracker) -> str | None:
+    role = tracker.get_slot("role")
+    return role if role in ROLES else None
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def slot_values(tracker: Tracker, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in names}
+
+
+def clear(names: Any) -> list[dict[str, Any]]:
+    return [SlotSet(name, None) for name in names]
+
+
+def transcript(tracker: Tracker) -> list[dict[str, Any]]:
+    """The user and bot turns of the conversation, for the support agent."""
+    turns = []
+    for event in tracker.events:
+        kind = event.get("event")
+        text = event.get("text")
+        if kind in ("user", "bot") and text:
+            turns.append({"who": kind, "text": text, "at": event.get("timestamp")})
+    return turns

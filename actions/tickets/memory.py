@@ -1,0 +1,124 @@
+"""In-memory ticket store: the fake used by tests, same behaviour as the SQL one."""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import dataclasses
+import threading
+from datetime import datetime
+from typing import Any
+
+from actions.tickets.model import (
+    STATUS_FORWARDED,
+    STATUS_PENDING,
+    STATUS_REJECTED,
+    STATUS_STORED,
+    NewTicket,
+    Ticket,
+    as_utc,
+    utc_now,
+)
+from actions.tickets.store import UnknownTicket, short_error
+
+
+def _copy(ticket: Ticket) -> Ticket:
+    # Details and transcript are mutable: callers must not reach into the stored ones.
+    return dataclasses.replace(
+        ticket, details=dict(ticket.details), transcript=copy.deepcopy(ticket.transcript)
+    )
+
+
+class InMemoryTicketStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_reference: dict[str, Ticket] = {}
+        self._reference_by_key: dict[str, str] = {}
+        self._last_id = 0
+
+    def create(
+        self, new: NewTicket, *, forwarding: bool, now: datetime | None = None
+    ) -> tuple[Ticket, bool]:
+        with self._lock:
+            known = self._reference_by_key.get(new.idempotency_key)
+            if known is not None:
+                return _copy(self._by_reference[known]), False
+            self._last_id += 1
+            status = STATUS_PENDING if forwarding else STATUS_STORED
+            ticket = Ticket.from_new(new, self._last_id, now or utc_now(), status)
+            self._by_reference[ticket.reference] = ticket
+            self._reference_by_key[new.idempotency_key] = ticket.reference
+            return _copy(ticket), True
+
+    def get(self, reference: str) -> Ticket | None:
+        with self._lock:
+            ticket = self._by_reference.get(reference)
+            return None if ticket is None else _copy(ticket)
+
+    def due_for_forwarding(self, now: datetime) -> builtins.list[Ticket]:
+        now = as_utc(now)
+        return [
+            ticket
+            for ticket in self.list()
+            if ticket.status == STATUS_PENDING
+            and (ticket.next_attempt_at is None or ticket.next_attempt_at <= now)
+        ]
+
+    def mark_forwarded(self, reference: str, external_id: str | None) -> Ticket:
+        return self._record_attempt(
+            reference,
+            status=STATUS_FORWARDED,
+            external_id=external_id,
+            next_attempt_at=None,
+            last_error=None,
+        )
+
+    def mark_retry(self, reference: str, error: str, next_attempt_at: datetime) -> Ticket:
+        return self._record_attempt(
+            reference,
+            status=STATUS_PENDING,
+            last_error=short_error(error),
+            next_attempt_at=as_utc(next_attempt_at),
+        )
+
+    def mark_rejected(self, reference: str, error: str) -> Ticket:
+        return self._record_attempt(
+            reference,
+            status=STATUS_REJECTED,
+            last_error=short_error(error),
+            next_attempt_at=None,
+        )
+
+    def requeue(self, reference: str, now: datetime | None = None) -> bool:
+        with self._lock:
+            ticket = self._find(reference)
+            if ticket.status == STATUS_FORWARDED:
+                return False
+            # A manual retry starts the backoff afresh.
+            self._by_reference[reference] = dataclasses.replace(
+                ticket,
+                status=STATUS_PENDING,
+                next_attempt_at=as_utc(now or utc_now()),
+                forward_attempts=0,
+            )
+            return True
+
+    def list(self) -> builtins.list[Ticket]:
+        with self._lock:
+            tickets = sorted(self._by_reference.values(), key=lambda ticket: ticket.id)
+            return [_copy(ticket) for ticket in tickets]
+
+    def _find(self, reference: str) -> Ticket:
+        ticket = self._by_reference.get(reference)
+        if ticket is None:
+            raise UnknownTicket(reference)
+        return ticket
+
+    def _record_attempt(self, reference: str, **changes: Any) -> Ticket:
+        """Every mark_* call reports the outcome of one forwarding attempt."""
+        with self._lock:
+            ticket = self._find(reference)
+            changes["forward_attempts"] = ticket.forward_attempts + 1
+            updated = dataclasses.replace(ticket, **changes)
+            self._by_reference[reference] = updated
+            return _copy(updated)

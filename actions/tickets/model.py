@@ -1,0 +1,129 @@
+"""Ticket records: what the bot hands over, and what the store keeps."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+STATUS_STORED = "stored"
+STATUS_PENDING = "pending"
+STATUS_FORWARDED = "forwarded"
+STATUS_REJECTED = "rejected"
+STATUSES = (STATUS_STORED, STATUS_PENDING, STATUS_FORWARDED, STATUS_REJECTED)
+
+# The SQL column's size: refusing here keeps the in-memory fake as strict as the database.
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
+
+_REFERENCE = re.compile(r"^OC-(\d{4})-(\d{6,})$")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Naive datetimes come back from SQLite without their zone; they were written as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def make_reference(ticket_id: int, created_at: datetime) -> str:
+    return f"OC-{as_utc(created_at).year:04d}-{ticket_id:06d}"
+
+
+def parse_reference(reference: str) -> tuple[int, int] | None:
+    """Return (year, id) for a well-formed reference, else None."""
+    match = _REFERENCE.match(reference.strip().upper())
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else as_utc(moment).isoformat()
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What a conversation produces once the user confirmed the summary."""
+
+    category: str
+    details: dict[str, str]
+    role: str | None
+    channel: str | None
+    sender_id: str
+    transcript: list[dict[str, Any]]
+    idempotency_key: str
+    requester_email: str | None = None
+
+    def __post_init__(self) -> None:
+        # An empty key would make every ticket a duplicate of the first one.
+        if not self.idempotency_key:
+            raise ValueError("idempotency_key must not be empty")
+        if len(self.idempotency_key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise ValueError("idempotency_key is longer than 255 characters")
+        if not self.category:
+            raise ValueError("category must not be empty")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A stored ticket; stores hand out copies, so changing one changes nothing stored."""
+
+    id: int
+    reference: str
+    category: str
+    details: dict[str, str]
+    role: str | None
+    channel: str | None
+    sender_id: str
+    transcript: list[dict[str, Any]]
+    idempotency_key: str
+    created_at: datetime
+    status: str
+    requester_email: str | None = None
+    forward_attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+    external_id: str | None = None
+
+    @classmethod
+    def from_new(cls, new: NewTicket, ticket_id: int, created_at: datetime, status: str) -> Ticket:
+        return cls(
+            id=ticket_id,
+            reference=make_reference(ticket_id, created_at),
+            category=new.category,
+            details=dict(new.details),
+            role=new.role,
+            channel=new.channel,
+            sender_id=new.sender_id,
+            transcript=copy.deepcopy(new.transcript),
+            idempotency_key=new.idempotency_key,
+            created_at=as_utc(created_at),
+            status=status,
+            requester_email=new.requester_email,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "reference": self.reference,
+            "category": self.category,
+            "details": dict(self.details),
+            "role": self.role,
+            "channel": self.channel,
+            "sender_id": self.sender_id,
+            "transcript": copy.deepcopy(self.transcript),
+            "idempotency_key": self.idempotency_key,
+            "requester_email": self.requester_email,
+            "created_at": _iso(self.created_at),
+            "status": self.status,
+            "forward_attempts": self.forward_attempts,
+            "next_attempt_at": _iso(self.next_attempt_at),
+            "last_error": self.last_error,
+            "external_id": self.external_id,
+        }

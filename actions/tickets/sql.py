@@ -1,0 +1,331 @@
+"""Ticket store on SQLAlchemy Core 1.4: SQLite by default, PostgreSQL in production."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import URL, Connection, Engine, Row, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.pool import StaticPool
+
+from actions.tickets.model import (
+    STATUS_FORWARDED,
+    STATUS_PENDING,
+    STATUS_REJECTED,
+    STATUS_STORED,
+    NewTicket,
+    Ticket,
+    as_utc,
+    make_reference,
+    utc_now,
+)
+from actions.tickets.store import UnknownTicket, short_error
+
+logger = logging.getLogger(__name__)
+
+# How long SQLite waits for another writer (action server, outbox, CLI) before giving up.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+metadata = MetaData()
+
+tickets_table = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Filled right after the insert, in the same transaction, once the id is known.
+    Column("reference", String(32), nullable=True, unique=True),
+    Column("idempotency_key", String(255), nullable=False),
+    Column("category", String(64), nullable=False),
+    Column("details", Text, nullable=False),
+    Column("role", String(32), nullable=True),
+    Column("channel", String(64), nullable=True),
+    Column("sender_id", String(255), nullable=False),
+    Column("transcript", Text, nullable=False),
+    Column("requester_email", String(320), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("forward_attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("external_id", String(64), nullable=True),
+    # The database, not the code, guarantees one ticket per key, even across processes.
+    UniqueConstraint("idempotency_key", name="uq_tickets_idempotency_key"),
+    Index("ix_tickets_status_next_attempt", "status", "next_attempt_at"),
+    # Without it SQLite may reuse the id of a deleted row, hence an old reference.
+    sqlite_autoincrement=True,
+)
+
+
+def _is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def _is_sqlite_memory(url: URL) -> bool:
+    database = url.database or ""
+    return _is_sqlite(url) and (database in ("", ":memory:") or "mode=memory" in database)
+
+
+def sqlite_file_path(url: URL) -> Path | None:
+    """The database file of a plain SQLite file URL; None for memory or URI forms."""
+    if not _is_sqlite(url) or _is_sqlite_memory(url):
+        return None
+    database = url.database or ""
+    if database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def prepare_private_file(path: Path) -> None:
+    """Create the file up front so that SQLite never creates it world-readable."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(descriptor)
+    # os.open's mode is ignored for an existing file, and is filtered by the umask.
+    os.chmod(path, 0o600)
+
+
+def build_engine(url_text: str) -> Engine:
+    url = make_url(url_text)
+    if _is_sqlite_memory(url):
+        # One shared connection, or every thread would see its own empty database.
+        return create_engine(
+            url,
+            future=True,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
+    if _is_sqlite(url):
+        path = sqlite_file_path(url)
+        if path is not None:
+            prepare_private_file(path)
+        return create_engine(
+            url, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+        )
+    return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def _create_table(engine: Engine) -> None:
+    try:
+        metadata.create_all(engine)
+    except DBAPIError:
+        # Another process may have created the table between the check and the CREATE.
+        metadata.create_all(engine)
+
+
+def _row_to_ticket(row: Row) -> Ticket:
+    values = row._mapping
+    return Ticket(
+        id=values["id"],
+        reference=values["reference"] or make_reference(values["id"], values["created_at"]),
+        category=values["category"],
+        details=json.loads(values["details"]),
+        role=values["role"],
+        channel=values["channel"],
+        sender_id=values["sender_id"],
+        transcript=json.loads(values["transcript"]),
+        idempotency_key=values["idempotency_key"],
+        created_at=as_utc(values["created_at"]),
+        status=values["status"],
+        requester_email=values["requester_email"],
+        forward_attempts=values["forward_attempts"] or 0,
+        next_attempt_at=_optional_utc(values["next_attempt_at"]),
+        last_error=values["last_error"],
+        external_id=values["external_id"],
+    )
+
+
+def _optional_utc(moment: datetime | None) -> datetime | None:
+    return None if moment is None else as_utc(moment)
+
+
+def _new_row(new: NewTicket, created_at: datetime, status: str) -> dict[str, Any]:
+    return {
+        "idempotency_key": new.idempotency_key,
+        "category": new.category,
+        "details": json.dumps(new.details, ensure_ascii=False),
+        "role": new.role,
+        "channel": new.channel,
+        "sender_id": new.sender_id,
+        "transcript": json.dumps(new.transcript, ensure_ascii=False),
+        "requester_email": new.requester_email,
+        "created_at": created_at,
+        "status": status,
+        "forward_attempts": 0,
+        "next_attempt_at": None,
+    }
+
+
+class SqlTicketStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+        # An in-memory database is one shared connection: threads must take turns.
+        self._turns = threading.RLock() if _is_sqlite_memory(make_url(url)) else None
+
+    def create(
+        self, new: NewTicket, *, forwarding: bool, now: datetime | None = None
+    ) -> tuple[Ticket, bool]:
+        created_at = as_utc(now or utc_now())
+        status = STATUS_PENDING if forwarding else STATUS_STORED
+        try:
+            ticket_id = self._insert(new, created_at, status)
+        except IntegrityError:
+            existing = self._get_by_key(new.idempotency_key)
+            if existing is None:
+                raise
+            logger.info("ticket %s already exists for this request", existing.reference)
+            return existing, False
+        ticket = Ticket.from_new(new, ticket_id, created_at, status)
+        logger.info("ticket %s created (category %s)", ticket.reference, ticket.category)
+        return ticket, True
+
+    def get(self, reference: str) -> Ticket | None:
+        query = select(tickets_table).where(tickets_table.c.reference == reference)
+        with self._begin() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _row_to_ticket(row)
+
+    def due_for_forwarding(self, now: datetime) -> builtins.list[Ticket]:
+        column = tickets_table.c
+        query = (
+            select(tickets_table)
+            .where(column.status == STATUS_PENDING)
+            .where(column.next_attempt_at.is_(None) | (column.next_attempt_at <= as_utc(now)))
+            .order_by(column.id)
+        )
+        with self._begin() as connection:
+            return [_row_to_ticket(row) for row in connection.execute(query)]
+
+    def mark_forwarded(self, reference: str, external_id: str | None) -> Ticket:
+        return self._record_attempt(
+            reference,
+            status=STATUS_FORWARDED,
+            external_id=external_id,
+            next_attempt_at=None,
+            last_error=None,
+        )
+
+    def mark_retry(self, reference: str, error: str, next_attempt_at: datetime) -> Ticket:
+        return self._record_attempt(
+            reference,
+            status=STATUS_PENDING,
+            last_error=short_error(error),
+            next_attempt_at=as_utc(next_attempt_at),
+        )
+
+    def mark_rejected(self, reference: str, error: str) -> Ticket:
+        return self._record_attempt(
+            reference,
+            status=STATUS_REJECTED,
+            last_error=short_error(error),
+            next_attempt_at=None,
+        )
+
+    def requeue(self, reference: str, now: datetime | None = None) -> bool:
+        column = tickets_table.c
+        statement = (
+            update(tickets_table)
+            .where(column.reference == reference)
+            .where(column.status != STATUS_FORWARDED)
+            # A manual retry starts the backoff afresh.
+            .values(
+                status=STATUS_PENDING,
+                next_attempt_at=as_utc(now or utc_now()),
+                forward_attempts=0,
+            )
+        )
+        with self._begin() as connection:
+            if connection.execute(statement).rowcount == 1:
+                return True
+        if self.get(reference) is None:
+            raise UnknownTicket(reference)
+        return False
+
+    def list(self) -> builtins.list[Ticket]:
+        query = select(tickets_table).order_by(tickets_table.c.id)
+        with self._begin() as connection:
+            return [_row_to_ticket(row) for row in connection.execute(query)]
+
+    def _insert(self, new: NewTicket, created_at: datetime, status: str) -> int:
+        with self._begin() as connection:
+            result = connection.execute(
+                insert(tickets_table).values(**_new_row(new, created_at, status))
+            )
+            ticket_id = int(result.inserted_primary_key[0])
+            connection.execute(
+                update(tickets_table)
+                .where(tickets_table.c.id == ticket_id)
+                .values(reference=make_reference(ticket_id, created_at))
+            )
+        return ticket_id
+
+    def _get_by_key(self, idempotency_key: str) -> Ticket | None:
+        query = select(tickets_table).where(tickets_table.c.idempotency_key == idempotency_key)
+        with self._begin() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else _row_to_ticket(row)
+
+    def _record_attempt(self, reference: str, **changes: Any) -> Ticket:
+        """Every mark_* call reports the outcome of one forwarding attempt."""
+        column = tickets_table.c
+        statement = (
+            update(tickets_table)
+            .where(column.reference == reference)
+            .values(forward_attempts=column.forward_attempts + 1, **changes)
+        )
+        with self._begin() as connection:
+            if connection.execute(statement).rowcount == 0:
+                raise UnknownTicket(reference)
+            row = connection.execute(
+                select(tickets_table).where(column.reference == reference)
+            ).first()
+        assert row is not None
+        return _row_to_ticket(row)
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        engine = self._get_engine()
+        with self._turns or nullcontext():
+            with engine.begin() as connection:
+                yield connection
+
+    def _get_engine(self) -> Engine:
+        # Built on first use so that importing or configuring never touches the database.
+        with self._engine_lock:
+            if self._engine is None:
+                engine = build_engine(self.url)
+                _create_table(engine)
+                self._engine = engine
+            return self._engine
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, shutdown)."""
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None

@@ -1,0 +1,52 @@
+"""The contract every ticket store keeps (SQL in production, in-memory in tests)."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Protocol
+
+from actions.tickets.model import NewTicket, Ticket
+
+# Zendesk error bodies can be long; the store only needs enough to diagnose.
+MAX_ERROR_LENGTH = 500
+
+
+class UnknownTicket(KeyError):
+    """Raised by the mark_* methods when no ticket has that reference."""
+
+
+def short_error(error: str) -> str:
+    return error[:MAX_ERROR_LENGTH]
+
+
+class TicketStore(Protocol):
+    def create(
+        self, new: NewTicket, *, forwarding: bool, now: datetime | None = None
+    ) -> tuple[Ticket, bool]:
+        """Store the ticket unless its idempotency key is known.
+
+        Returns the ticket and True when created, or the first ticket with that key and False.
+        Status is "pending" when forwarding is on, else "stored".
+        """
+        ...
+
+    def get(self, reference: str) -> Ticket | None: ...
+
+    def due_for_forwarding(self, now: datetime) -> builtins.list[Ticket]:
+        """Pending tickets whose next attempt is due (or not yet scheduled), oldest first."""
+        ...
+
+    def mark_forwarded(self, reference: str, external_id: str | None) -> Ticket: ...
+
+    def mark_retry(self, reference: str, error: str, next_attempt_at: datetime) -> Ticket: ...
+
+    def mark_rejected(self, reference: str, error: str) -> Ticket: ...
+
+    def requeue(self, reference: str, now: datetime | None = None) -> bool:
+        """Put a ticket back in the queue, due now. Forwarded tickets are left alone (False)."""
+        ...
+
+    def list(self) -> builtins.list[Ticket]:
+        """Every ticket, oldest first."""
+        ...

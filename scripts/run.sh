@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server (or the shell); Ctrl-C stops both.
+set -euo pipefail
+ACTION_PORT=${1:-5055}
+RASA_PORT=${2:-5005}
+MODE=${3:-server}
+cd "$(dirname "$0")/.."
+mkdir -p var
+
+.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+ACTIONS_PID=$!
+stop() { kill "$ACTIONS_PID" 2>/dev/null || true; wait "$ACTIONS_PID" 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+for _ in $(seq 1 60); do
+  curl -fs "http://127.0.0.1:$ACTION_PORT/health" >/dev/null 2>&1 && break
+  kill -0 "$ACTIONS_PID" 2>/dev/null || { echo "Action server failed, see var/actions.log"; exit 1; }
+  sleep 1
+done
+
+if [ "$MODE" = shell ]; then
+  .venv/bin/rasa shell --model models/ocbot.tar.gz --endpoints endpoints.yml
+  exit
+fi
+
+echo "Assistant starting on http://127.0.0.1:$RASA_PORT"
+echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
+echo "             {\"sender\": \"me\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
+echo "  socket.io: http://127.0.0.1:$RASA_PORT/socket.io"
+echo "  Actions log: var/actions.log.  Ctrl-C stops both servers."
+.venv/bin/rasa run --model models/ocbot.tar.gz --endpoints endpoints.yml \
+  --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" --cors "*"

@@ -1,0 +1,66 @@
+"""Builders for action tests: a tracker from a few slots and the latest message, a fake store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import context
+from actions.tickets.memory import InMemoryTicketStore
+
+
+def make_tracker(
+    slots: dict[str, Any] | None = None,
+    intent: str | None = None,
+    text: str = "",
+    confidence: float = 0.99,
+    entities: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    ranking: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = None,
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence} if intent else {},
+        "entities": entities or [],
+        "metadata": metadata or {},
+        "intent_ranking": ranking or [],
+    }
+    return Tracker(
+        sender_id="tester",
+        slots=dict(slots or {}),
+        latest_message=latest,
+        events=events or [{"event": "user", "text": text, "timestamp": 1.0}],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The final value each returned SlotSet gives (later events win, as in Rasa)."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> InMemoryTicketStore:
+    fake = InMemoryTicketStore()
+    monkeypatch.setattr(context, "store", lambda: fake)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every action test runs on Saturday 28 November 2026 unless it says otherwise."""
+    monkeypatch.setenv("OCBOT_TODAY", "2026-11-28")
+    for name in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"):
+        monkeypatch.delenv(name, raising=False)

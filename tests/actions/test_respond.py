@@ -1,0 +1,98 @@
+"""action_respond: the answer to a topic, and to the user's replies to the bot."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.respond import ActionRespond
+from tests.actions.conftest import make_tracker, responses, slot_events
+
+
+def run(tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
+    return dispatcher, events
+
+
+def test_role_dependent_topic_asks_the_role_once_and_remembers_the_topic():
+    """An unknown role on a role-dependent topic: the bot asks it and keeps the topic pending."""
+    dispatcher, events = run(make_tracker(intent="student_unresponsive"))
+    assert responses(dispatcher) == ["utter_ask_role"]
+    assert slot_events(events)["pending_topic"] == "student_unresponsive"
+
+
+def test_role_answer_resumes_the_pending_topic():
+    """Once the role is given, the pending topic is answered for that role."""
+    tracker = make_tracker({"role": "coach", "pending_topic": "student_unresponsive"},
+                           intent="inform")
+    dispatcher, events = run(tracker)
+    assert responses(dispatcher) == ["utter_student_unresponsive"]
+    slots = slot_events(events)
+    assert slots["decision_rule"] == "contacts"
+    assert slots["next_step"] == "decision"
+    assert slots["pending_topic"] is None
+
+
+def test_decision_topic_answers_then_starts_the_rule_with_fresh_facts():
+    """A rule topic gives the general answer, clears old facts and opens the decision form."""
+    tracker = make_tracker({"role": "mentor", "invoice_status": "payee"}, intent="payment_missing")
+    dispatcher, events = run(tracker)
+    assert responses(dispatcher) == ["utter_payment_missing"]
+    slots = slot_events(events)
+    assert slots["invoice_status"] is None
+    assert (slots["decision_rule"], slots["flow"], slots["next_step"]) == (
+        "payment", "decision", "decision")
+
+
+def test_ticket_topic_answers_and_offers_the_ticket():
+    """A topic the support team handles: answer, then the offer buttons."""
+    dispatcher, events = run(make_tracker({"role": "mentor"}, intent="content_error"))
+    assert responses(dispatcher) == ["utter_content_error", "utter_offer_ticket"]
+    assert slot_events(events)["offered_ticket"] == "content_error"
+
+
+def test_answer_only_topic_offers_nothing():
+    """Wanting more students: writing does not help, so no ticket is offered."""
+    dispatcher, events = run(make_tracker({"role": "mentor"}, intent="more_students"))
+    assert responses(dispatcher) == ["utter_more_students"]
+    assert slot_events(events)["offered_ticket"] is None
+
+
+def test_request_human_opens_the_offered_category():
+    """'Ouvrir une demande' after an answer starts the ticket of that topic."""
+    tracker = make_tracker({"role": "mentor", "offered_ticket": "videoconference"},
+                           intent="request_human")
+    dispatcher, events = run(tracker)
+    assert responses(dispatcher) == ["utter_ticket_start"]
+    slots = slot_events(events)
+    assert (slots["ticket_category"], slots["next_step"]) == ("videoconference", "ticket")
+    assert slots["problem_nature"] is None and slots["session_link"] is None
+
+
+def test_request_human_without_context_opens_other():
+    """Asking for a person out of the blue opens a ticket 'other'."""
+    _, events = run(make_tracker({"role": "coach"}, intent="request_human"))
+    assert slot_events(events)["ticket_category"] == "other"
+
+
+def test_low_confidence_suggests_the_two_likeliest_topics_and_other():
+    """nlu_fallback: two topic buttons from the ranking, then 'Autre demande'."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5},
+               {"name": "payment_missing", "confidence": 0.3},
+               {"name": "greet", "confidence": 0.1},
+               {"name": "invoice_dispute", "confidence": 0.1},
+               {"name": "content_error", "confidence": 0.05}]
+    dispatcher, _ = run(make_tracker(intent="nlu_fallback", ranking=ranking))
+    buttons = dispatcher.messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/payment_missing", "/invoice_dispute",
+                                               "/request_human"]
+    assert buttons[0]["title"] == "Paiement non reçu"
+
+
+def test_plain_affirm_without_context_asks_what_else():
+    """'oui' with nothing pending does not open anything."""
+    dispatcher, events = run(make_tracker(intent="affirm"))
+    assert responses(dispatcher) == ["utter_anything_else"]
+    assert slot_events(events)["next_step"] == "listen"
