@@ -6,13 +6,15 @@ whole numbers as text, fixed keys for choices, cleaned free text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from actions.business import calendar as cal
 from actions.business import parsing
 from actions.business.catalog import Catalog, Field
+from actions.business.parsing_dates import month_number
 
 SKIPPED = "non précisé"
 INVOICE_STATUS_LABELS = {"payee": "payée", "en_cours": "en cours"}
@@ -35,35 +37,52 @@ def _bad(kind: str) -> Reading:
     return Reading(None, f"utter_invalid_{kind}")
 
 
+LEAD_WORDS = frozenset({"le", "depuis", "c", "etait", "au", "du", "a", "partir", "de", "l", "vers"})
+HALF_YEAR = timedelta(days=183)
+
+
 def _date(text: str, today: date, kind: str) -> Reading:
     day = parsing.parse_date(text, today)
     if day is None:
         return _bad("date")
+    if _bare_day_month(text):
+        day = _nearest_year(day, today, kind)
     if kind == "past_date" and day > today:
-        # A bare "3 décembre" typed on 28 November means last year's, for a past event.
-        last_year = _previous_year(day)
-        if last_year is None or not _year_omitted(text) or last_year > today:
-            return _bad("past_date")
-        day = last_year
+        return _bad("past_date")
     if kind == "future_date" and day < today:
         return _bad("future_date")
     return _ok(day.isoformat())
 
 
-def _previous_year(day: date) -> date | None:
+def _bare_day_month(text: str) -> bool:
+    """'3 décembre', 'le 1er mars', '3/12': a day and a month, no year, nothing relative."""
+    tokens = re.findall(r"[a-z0-9]+", parsing.normalize(text))
+    while tokens and tokens[0] in LEAD_WORDS:
+        tokens.pop(0)
+    if len(tokens) != 2:
+        return False
+    day, month = tokens
+    day_ok = day in ("1er", "premier") or (day.isdigit() and 1 <= int(day) <= 31)
+    month_ok = (month.isdigit() and 1 <= int(month) <= 12) or bool(month_number(month))
+    return day_ok and month_ok
+
+
+def _nearest_year(day: date, today: date, kind: str) -> date:
+    """The year the user meant when they typed none: the past for a past event, and so on."""
+    if kind == "past_date" and day > today:
+        return _shift_year(day, -1) or day
+    if kind == "future_date" and day < today:
+        return _shift_year(day, 1) or day
+    if kind == "date" and day < today - HALF_YEAR:
+        return _shift_year(day, 1) or day
+    return day
+
+
+def _shift_year(day: date, years: int) -> date | None:
     try:
-        return day.replace(year=day.year - 1)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return None
-
-
-def _year_omitted(text: str) -> bool:
-    return not any(token.isdigit() and len(token) == 4 for token in _tokens(text))
-
-
-def _tokens(text: str) -> list[str]:
-    cleaned = "".join(c if c.isalnum() else " " for c in text)
-    return cleaned.split()
 
 
 def _month(text: str, today: date) -> Reading:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from actions.business import parsing
@@ -49,7 +50,7 @@ def interruption(
     if intent is None or intent in ANSWER_INTENTS - {"deny"} or confidence < threshold:
         return None
     if kind == "text":
-        short = len(text.split()) <= 4
+        short = len(re.findall(r"\w+", text)) <= 4  # French puts a space before "?" and "!"
         return intent if not understood or (short and intent in SMALL_TALK) else None
     # "une" in "comment facturer une prime ?" reads as a count: a question is no answer.
     if understood and "?" not in text:

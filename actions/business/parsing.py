@@ -194,6 +194,9 @@ _SELF_WEAK_RE = re.compile(
 )
 
 
+FUNDING_MODES = ("self", "third_party")
+
+
 def parse_funding(text: str) -> str | None:
     """"self" when the student pays, "third_party" for CPF, France Travail, employer..."""
     s = plain_words(text)

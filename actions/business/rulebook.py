@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 import yaml
+
+from actions.business.parsing import FUNDING_MODES, LATE_CASES
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 RULE_FILES = ("general.yml", "invoicing.yml", "students.yml", "applications.yml")
@@ -140,10 +144,22 @@ def _integer(raw: Any, where: str, bounds: tuple[int, int] | None) -> int:
     return raw
 
 
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that refuses a key written twice in one mapping (YAML would keep the last)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(key, deep=deep) for key, _ in node.value]
+        twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if twice:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key(s) {twice} written twice", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """One rules file as a mapping; unreadable or non-mapping files fail loudly."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
     except (OSError, yaml.YAMLError) as error:
         raise RulebookError(f"{path.name}: cannot read ({error})") from error
     if not isinstance(data, dict):
@@ -169,9 +185,29 @@ def load_rules(folder: Path = RULES_DIR) -> Rules:
                 raise RulebookError(f"{name}: key {key!r} is defined twice")
             merged[key] = value
     rules = build(Rules, merged, "rules")
+    check_values(rules)
+    return rules
+
+
+def check_values(rules: Rules) -> None:
+    """Values that must name something real: a typo fails here, not at the first question."""
     if rules.invoice_call.last_waiting_day < rules.invoice_call.usual_day:
         raise RulebookError("invoice_call: last_waiting_day must not be before usual_day")
-    return rules
+    try:
+        ZoneInfo(rules.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RulebookError(f"timezone: unknown time zone {rules.timezone!r}") from error
+    try:
+        holidays.country_holidays(rules.holidays_country)
+    except NotImplementedError as error:
+        country = rules.holidays_country
+        raise RulebookError(f"holidays_country: unknown country {country!r}") from error
+    unknown_cases = sorted(set(rules.student_late.alert_cases) - set(LATE_CASES))
+    if unknown_cases:
+        raise RulebookError(f"student_late.alert_cases: unknown case(s) {unknown_cases}")
+    unknown_funding = sorted(set(rules.discount.eligible_funding) - set(FUNDING_MODES))
+    if unknown_funding:
+        raise RulebookError(f"discount.eligible_funding: unknown mode(s) {unknown_funding}")
 
 
 @lru_cache(maxsize=4)

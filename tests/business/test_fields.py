@@ -1,0 +1,277 @@
+"""Tests for actions.business.fields: reading a form answer as a canonical value, and back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.business.catalog import Catalog, Field, load_catalog
+from actions.business.fields import SKIPPED, Reading, display, understand
+
+TODAY = date(2026, 11, 28)  # a Saturday
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def field(kind: str, optional: bool = False) -> Field:
+    return Field("answer", kind, "Réponse", optional)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "today", "expected"),
+    [
+        ("date", "3 novembre 2026", TODAY, "2026-11-03"),
+        ("date", "le 27 novembre", TODAY, "2026-11-27"),
+        ("date", "le 3 décembre", TODAY, "2026-12-03"),
+        ("past_date", "3 novembre", TODAY, "2026-11-03"),
+        ("past_date", "hier", TODAY, "2026-11-27"),
+        ("past_date", "aujourd'hui", TODAY, "2026-11-28"),
+        ("past_date", "le 3 décembre 2025", TODAY, "2025-12-03"),
+        ("future_date", "demain", TODAY, "2026-11-29"),
+        ("future_date", "aujourd'hui", TODAY, "2026-11-28"),
+        ("future_date", "3 décembre", TODAY, "2026-12-03"),
+    ],
+    ids=["date-explicit", "date-in-the-past", "date-in-the-future", "past-bare",
+         "past-yesterday", "past-today", "past-explicit-year", "future-tomorrow",
+         "future-today", "future-bare"],
+)
+def test_date_answer_becomes_an_iso_date(
+    kind: str, text: str, today: date, expected: str
+) -> None:
+    """A readable date within the kind's bounds (today included) is stored as YYYY-MM-DD."""
+    assert understand(field(kind), text, today) == Reading(expected)
+
+
+def test_bare_future_day_for_a_past_date_means_last_year() -> None:
+    """"3 décembre" typed on 28 November 2026 about a past event means 3 December 2025."""
+    assert understand(field("past_date"), "3 décembre", TODAY) == Reading("2025-12-03")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "today", "error"),
+    [
+        ("past_date", "3 décembre 2026", TODAY, "utter_invalid_past_date"),
+        ("past_date", "15/12/2026", TODAY, "utter_invalid_past_date"),
+        ("past_date", "29 février", date(2028, 2, 28), "utter_invalid_past_date"),
+        ("future_date", "hier", TODAY, "utter_invalid_future_date"),
+        ("future_date", "3 novembre 2026", TODAY, "utter_invalid_future_date"),
+    ],
+    ids=["past-with-future-year", "past-numeric-future", "past-29-feb-without-last-year",
+         "future-yesterday", "future-explicit-past"],
+)
+def test_date_outside_the_kind_bounds_is_refused(
+    kind: str, text: str, today: date, error: str
+) -> None:
+    """A past date that is in the future, or a future date that is past, is refused."""
+    assert understand(field(kind), text, today) == Reading(None, error)
+
+
+@pytest.mark.parametrize("kind", ["date", "past_date", "future_date"])
+def test_unreadable_date_is_reported_as_unreadable(kind: str) -> None:
+    """Text that is no date at all gets the "unreadable date" response, whatever the kind."""
+    assert understand(field(kind), "n'importe quoi", TODAY) == Reading(None, "utter_invalid_date")
+
+
+@pytest.mark.parametrize(
+    "text", ["demain", "dans 3 jours", "lundi prochain"],
+    ids=["tomorrow", "in-3-days", "next-monday"],
+)
+def test_relative_future_answer_for_a_past_date_is_refused(text: str) -> None:
+    """"demain" cannot answer "since when?": it is refused, not read as last year."""
+    assert understand(field("past_date"), text, TODAY) == Reading(None, "utter_invalid_past_date")
+
+
+@pytest.mark.parametrize(
+    "text", ["03/12/26", "3 décembre 26"], ids=["numeric", "month-name"]
+)
+def test_two_digit_future_year_for_a_past_date_is_refused(text: str) -> None:
+    """A year typed on two digits is the user's choice: a future date is refused, not shifted."""
+    assert understand(field("past_date"), text, TODAY) == Reading(None, "utter_invalid_past_date")
+
+
+def test_bare_past_day_for_a_future_date_means_next_year() -> None:
+    """"15 janvier" typed on 20 December 2026 for a future date means 15 January 2027."""
+    assert understand(field("future_date"), "15 janvier", date(2026, 12, 20)) == Reading(
+        "2027-01-15"
+    )
+
+
+# --------------------------------------------------------------------------- other kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("octobre", "2026-10"),
+        ("oct", "2026-10"),
+        ("le mois dernier", "2026-10"),
+        ("10/2026", "2026-10"),
+        ("décembre", "2025-12"),
+        ("janvier 2027", "2027-01"),
+    ],
+    ids=["name", "abbreviation", "last-month", "numeric", "latest-december", "explicit-year"],
+)
+def test_month_answer_becomes_year_dash_month(text: str, expected: str) -> None:
+    """A month is stored as YYYY-MM; a bare month name is the latest one not after today."""
+    assert understand(field("month"), text, TODAY) == Reading(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("3", "3"), ("trois", "3"), ("2 fois", "2"), ("aucune", "0")],
+    ids=["digit", "word", "with-unit", "zero-word"],
+)
+def test_count_answer_becomes_a_whole_number(text: str, expected: str) -> None:
+    """A count is stored as a whole number written in digits."""
+    assert understand(field("count"), text, TODAY) == Reading(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("oui", "oui"), ("ouais", "oui"), ("Oui bien sûr", "oui"), ("non", "non"),
+     ("nan", "non"), ("pas encore", "non")],
+    ids=["oui", "ouais", "oui-bien-sur", "non", "nan", "pas-encore"],
+)
+def test_yes_no_answer_becomes_oui_or_non(text: str, expected: str) -> None:
+    """Any way of saying yes or no is stored as "oui" or "non"."""
+    assert understand(field("yes_no"), text, TODAY) == Reading(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        ("invoice_status", "payée", "payee"),
+        ("invoice_status", "en cours", "en_cours"),
+        ("funding", "CPF", "third_party"),
+        ("funding", "auto-financement", "self"),
+        ("late_case", "4", "dropout_risk"),
+        ("late_case", "aucun", "none"),
+        ("person_name", "marie curie", "Marie Curie"),
+        ("url", "https://x.fr/a", "https://x.fr/a"),
+        ("text", "  le bouton   ne marche pas ", "le bouton ne marche pas"),
+    ],
+    ids=["paid", "pending", "cpf", "self-funded", "late-case-number", "late-case-none",
+         "name-capitalised", "url", "text-cleaned"],
+)
+def test_choice_and_text_answers_become_their_canonical_value(
+    kind: str, text: str, expected: str
+) -> None:
+    """Choices are stored as fixed keys, names capitalised, free text single-spaced."""
+    assert understand(field(kind), text, TODAY) == Reading(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("date", "n'importe quoi"),
+        ("month", "blabla"),
+        ("month", "13/2026"),
+        ("count", "beaucoup"),
+        ("count", "-2"),
+        ("yes_no", "peut-être"),
+        ("invoice_status", "bof"),
+        ("funding", "?"),
+        ("late_case", "xyz qwe"),
+        ("person_name", "123"),
+        ("url", "pas de lien"),
+        ("text", "!!"),
+        ("text", ""),
+    ],
+    ids=["date", "month", "month-13", "count", "negative-count", "yes_no", "invoice_status",
+         "funding", "late_case", "person_name", "url", "text-punctuation", "text-empty"],
+)
+def test_invalid_answer_gets_the_kind_response(kind: str, text: str) -> None:
+    """An answer that cannot be read gets utter_invalid_<kind>, and nothing is stored."""
+    assert understand(field(kind), text, TODAY) == Reading(None, f"utter_invalid_{kind}")
+
+
+def test_no_answer_at_all_is_invalid() -> None:
+    """A missing text (None) is read as an empty answer, not a crash."""
+    assert understand(field("count"), None, TODAY) == Reading(None, "utter_invalid_count")
+
+
+# --------------------------------------------------------------------------- optional fields
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [("text", "passer"), ("text", "Passer svp"), ("text", "non"), ("date", "passer")],
+    ids=["passer", "passer-svp", "non", "optional-date"],
+)
+def test_optional_field_accepts_passer(kind: str, text: str) -> None:
+    """An optional detail can be skipped; it is then stored as "non précisé"."""
+    assert understand(field(kind, optional=True), text, TODAY) == Reading(SKIPPED)
+
+
+def test_optional_field_still_reads_a_real_answer() -> None:
+    """An optional detail given anyway is stored like any answer."""
+    assert understand(field("text", optional=True), "il déménage", TODAY) == Reading(
+        "il déménage"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [("yes_no", "utter_invalid_yes_no"), ("date", "utter_invalid_date")],
+    ids=["yes_no", "date"],
+)
+def test_required_field_does_not_accept_passer(kind: str, error: str) -> None:
+    """A required detail cannot be skipped: "passer" is an invalid answer."""
+    assert understand(field(kind), "passer", TODAY) == Reading(None, error)
+
+
+# --------------------------------------------------------------------------- display
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("date", "2026-11-03", "3 novembre 2026"),
+        ("past_date", "2024-03-01", "1er mars 2024"),
+        ("future_date", "2027-01-15", "15 janvier 2027"),
+        ("month", "2026-10", "octobre 2026"),
+        ("month", "2025-12", "décembre 2025"),
+        ("invoice_status", "payee", "payée"),
+        ("invoice_status", "en_cours", "en cours"),
+        ("funding", "self", "auto-financement"),
+        ("funding", "third_party", "CPF ou financement tiers"),
+        ("count", "3", "3"),
+        ("yes_no", "oui", "oui"),
+        ("text", "le bouton ne marche pas", "le bouton ne marche pas"),
+    ],
+    ids=["date", "first-of-month", "future-date", "month", "december", "paid", "pending",
+         "self-funded", "third-party", "count", "yes", "text"],
+)
+def test_display_renders_the_value_in_french(
+    catalog: Catalog, kind: str, value: str, expected: str
+) -> None:
+    """Stored values are shown as the user and the support team read them."""
+    assert display(field(kind), value, catalog) == expected
+
+
+@pytest.mark.parametrize(
+    ("case", "label"),
+    [
+        ("weekly_session_not_planned", "Session hebdomadaire non planifiée"),
+        ("worrying_delay", "Retard très inquiétant, perte de motivation"),
+        ("repeated_cancellations", "Annulations ou retards répétés, deux absences consécutives"),
+        ("dropout_risk", "Risque d'abandon"),
+        ("none", "Aucun des quatre cas"),
+    ],
+    ids=["weekly", "worrying", "repeated", "dropout", "none"],
+)
+def test_display_names_late_cases(catalog: Catalog, case: str, label: str) -> None:
+    """A late-student case is shown with its label from fields.yml, not its key."""
+    assert display(field("late_case"), case, catalog) == label
+
+
+def test_display_skipped_optional_date(catalog: Catalog) -> None:
+    """A skipped optional date is shown as "non précisé", not parsed as a date."""
+    assert display(field("date", optional=True), SKIPPED, catalog) == SKIPPED
