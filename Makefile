@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/nlu/*.yml)
 
-.PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories bench clean
+.PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories test-e2e bench clean
 
 help:
 	@echo "make run   - set up what is missing, train if needed, start the assistant"
@@ -62,7 +62,7 @@ shell: install train
 	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT) shell
 
 # ---- checks ------------------------------------------------------------------------------
-test: install lint unit validate train test-nlu test-stories
+test: install lint unit validate train test-nlu test-stories test-e2e
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
@@ -81,6 +81,9 @@ test-nlu: $(MODEL)
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
 	  --out results/stories
+
+test-e2e: $(MODEL)
+	OCBOT_E2E=1 $(PY) -m pytest tests/e2e
 
 bench: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --out reports/nlu.json
