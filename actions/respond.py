@@ -51,13 +51,21 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
         return reply_to_summary(dispatcher, tracker, "affirm")
     if intent == "inform" and tracker.get_slot("pending_topic") and context.role_of(tracker):
         return respond_to_topic(dispatcher, tracker, tracker.get_slot("pending_topic"))
-    if intent == "nlu_fallback":
+    if intent == "nlu_fallback" or _unexpected_answer(tracker, intent):
         return suggest_topics(dispatcher, tracker)
     if intent in SMALL_TALK:
         dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
     else:
         dispatcher.utter_message(response="utter_anything_else")
     return [SlotSet("offered_ticket", None), SlotSet("next_step", "listen")]
+
+
+def _unexpected_answer(tracker: Tracker, intent: str) -> bool:
+    """An 'answer' when the bot asked nothing is most likely a misread question."""
+    if intent == "inform":
+        return True
+    words = len((tracker.latest_message.get("text") or "").split())
+    return intent in ("affirm", "deny") and words > 4
 
 
 SMALL_TALK_RESPONSES = {

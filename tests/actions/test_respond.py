@@ -96,3 +96,21 @@ def test_plain_affirm_without_context_asks_what_else():
     dispatcher, events = run(make_tracker(intent="affirm"))
     assert responses(dispatcher) == ["utter_anything_else"]
     assert slot_events(events)["next_step"] == "listen"
+
+
+def test_answer_when_nothing_was_asked_suggests_topics():
+    """An 'inform' out of the blue is a misread question: offer the likeliest topics."""
+    ranking = [{"name": "inform", "confidence": 0.4},
+               {"name": "payment_missing", "confidence": 0.3}]
+    dispatcher, _ = run(make_tracker(intent="inform", text="pas été payée pour octobre",
+                                     ranking=ranking))
+    assert responses(dispatcher) == ["utter_suggest_topics"]
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/payment_missing"
+
+
+def test_long_deny_sentence_suggests_topics():
+    """'je ne veux plus faire de mentorat du tout' is no plain 'non'."""
+    tracker = make_tracker(intent="deny", text="je ne veux plus faire de mentorat du tout",
+                           ranking=[{"name": "stop_activity", "confidence": 0.2}])
+    dispatcher, _ = run(tracker)
+    assert responses(dispatcher) == ["utter_suggest_topics"]

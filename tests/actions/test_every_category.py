@@ -1,0 +1,77 @@
+"""Every ticket category of the spec can be filled, summarised, confirmed and stored."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.after_form import ActionAfterForm
+from actions.business.catalog import load_catalog
+from actions.forms import ValidateTicketForm
+from actions.respond import ActionRespond
+from tests.actions.conftest import make_tracker, slot_events
+
+# A plausible typed answer for each kind of detail (today is 28 November 2026).
+ANSWERS = {
+    "date": "le 15 décembre",
+    "past_date": "il y a 10 jours",
+    "future_date": "15/01/2027",
+    "month": "octobre",
+    "count": "trois",
+    "yes_no": "oui",
+    "invoice_status": "payée",
+    "funding": "je paie moi-même",
+    "late_case": "2",
+    "person_name": "Marie Dupont",
+    "url": "https://openclassrooms.com/fr/mentorship/sessions/123",
+    "text": "le détail de ma demande",
+}
+CATALOG = load_catalog()
+CASES = [(c, r) for c in CATALOG.categories for r in ("mentor", "coach")]
+
+
+def fill(slots: dict) -> tuple[dict, list[str]]:
+    """Answer every question the ticket form asks, through its validation."""
+    asked = []
+    for _ in range(12):
+        tracker = make_tracker(slots, intent="inform", active_loop="ticket_form")
+        events = asyncio.run(ValidateTicketForm().run(CollectingDispatcher(), tracker, {}))
+        slots.update(slot_events(events))
+        field = slots.get("requested_slot")
+        if field is None:
+            return slots, asked
+        asked.append(field)
+        text = ANSWERS[CATALOG.fields[field].kind]
+        turn = [{"event": "user", "text": text, "timestamp": 1.0},
+                {"event": "slot", "name": field, "value": text}]
+        tracker = make_tracker(slots, intent="inform", text=text, events=turn,
+                               active_loop="ticket_form")
+        events = asyncio.run(ValidateTicketForm().run(CollectingDispatcher(), tracker, {}))
+        slots.update(slot_events(events))
+    raise AssertionError(f"the form never ended: {asked}")
+
+
+@pytest.mark.parametrize(("category", "role"), CASES, ids=[f"{c}-{r}" for c, r in CASES])
+def test_category_is_collected_confirmed_and_stored(store, category, role):
+    """All the category's details are asked once, shown, and stored with the ticket."""
+    slots = {"role": role, "offered_ticket": category}
+    start = asyncio.run(ActionRespond().run(
+        CollectingDispatcher(), make_tracker(slots, intent="request_human"), {}))
+    slots.update(slot_events(start))
+    slots, asked = fill(slots)
+    expected = CATALOG.categories[category].details_for(role)
+    assert asked == list(expected)
+
+    dispatcher = CollectingDispatcher()
+    summary = asyncio.run(ActionAfterForm().run(dispatcher, make_tracker(slots), {}))
+    slots.update(slot_events(summary))
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_summary"
+
+    asyncio.run(ActionRespond().run(CollectingDispatcher(),
+                                    make_tracker(slots, intent="affirm"), {}))
+    [ticket] = store.list()
+    assert (ticket.category, ticket.role) == (category, role)
+    assert list(ticket.details) == list(expected)
+    assert all(value for value in ticket.details.values())
