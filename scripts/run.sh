@@ -7,6 +7,9 @@ MODE=${3:-server}
 cd "$(dirname "$0")/.."
 mkdir -p var
 
+# A typo in rules/ stops here, loudly, before any server starts.
+.venv/bin/python -m actions.business
+
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 ACTIONS_PID=$!
 stop() { kill "$ACTIONS_PID" 2>/dev/null || true; wait "$ACTIONS_PID" 2>/dev/null || true; }
