@@ -26,8 +26,9 @@ def test_check_command_fails_loudly_on_a_broken_rules_file(tmp_path, monkeypatch
 
     broken = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", broken)
-    text = (broken / "students.yml").read_text(encoding="utf-8")
-    (broken / "students.yml").write_text(text.replace("min_attempts: 3", ""), encoding="utf-8")
+    lines = (broken / "invoicing.yml").read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if "bank_delay_days" not in line]
+    (broken / "invoicing.yml").write_text("\n".join(kept), encoding="utf-8")
     monkeypatch.setattr(check, "load_rules", lambda: rulebook.load_rules(broken))
     assert check.main() == 1
-    assert "min_attempts" in capsys.readouterr().err
+    assert "bank_delay_days" in capsys.readouterr().err
