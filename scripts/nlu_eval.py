@@ -35,7 +35,9 @@ def load_examples(folder: Path) -> list[tuple[str, str]]:
 
 async def predict(model: str, texts: list[str]) -> list[str]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # one debug line per parsed message otherwise
     agent = Agent.load(model)
     predictions = []
     for text in texts:
