@@ -12,14 +12,13 @@ from typing import Any
 from actions.tickets.model import (
     STATUS_FORWARDED,
     STATUS_PENDING,
-    STATUS_REJECTED,
     STATUS_STORED,
     NewTicket,
     Ticket,
     as_utc,
     utc_now,
 )
-from actions.tickets.store import UnknownTicket, short_error
+from actions.tickets.store import ForwardingMarks, UnknownTicket
 
 
 def _copy(ticket: Ticket) -> Ticket:
@@ -29,7 +28,7 @@ def _copy(ticket: Ticket) -> Ticket:
     )
 
 
-class InMemoryTicketStore:
+class InMemoryTicketStore(ForwardingMarks):
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_reference: dict[str, Ticket] = {}
@@ -63,31 +62,6 @@ class InMemoryTicketStore:
             if ticket.status == STATUS_PENDING
             and (ticket.next_attempt_at is None or ticket.next_attempt_at <= now)
         ]
-
-    def mark_forwarded(self, reference: str, external_id: str | None) -> Ticket:
-        return self._record_attempt(
-            reference,
-            status=STATUS_FORWARDED,
-            external_id=external_id,
-            next_attempt_at=None,
-            last_error=None,
-        )
-
-    def mark_retry(self, reference: str, error: str, next_attempt_at: datetime) -> Ticket:
-        return self._record_attempt(
-            reference,
-            status=STATUS_PENDING,
-            last_error=short_error(error),
-            next_attempt_at=as_utc(next_attempt_at),
-        )
-
-    def mark_rejected(self, reference: str, error: str) -> Ticket:
-        return self._record_attempt(
-            reference,
-            status=STATUS_REJECTED,
-            last_error=short_error(error),
-            next_attempt_at=None,
-        )
 
     def requeue(self, reference: str, now: datetime | None = None) -> bool:
         with self._lock:

@@ -35,7 +35,6 @@ from sqlalchemy.pool import StaticPool
 from actions.tickets.model import (
     STATUS_FORWARDED,
     STATUS_PENDING,
-    STATUS_REJECTED,
     STATUS_STORED,
     NewTicket,
     Ticket,
@@ -43,7 +42,7 @@ from actions.tickets.model import (
     make_reference,
     utc_now,
 )
-from actions.tickets.store import UnknownTicket, short_error
+from actions.tickets.store import ForwardingMarks, UnknownTicket
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +178,7 @@ def _new_row(new: NewTicket, created_at: datetime, status: str) -> dict[str, Any
     }
 
 
-class SqlTicketStore:
+class SqlTicketStore(ForwardingMarks):
     def __init__(self, url: str) -> None:
         self.url = url
         self._engine: Engine | None = None
@@ -220,31 +219,6 @@ class SqlTicketStore:
         )
         with self._begin() as connection:
             return [_row_to_ticket(row) for row in connection.execute(query)]
-
-    def mark_forwarded(self, reference: str, external_id: str | None) -> Ticket:
-        return self._record_attempt(
-            reference,
-            status=STATUS_FORWARDED,
-            external_id=external_id,
-            next_attempt_at=None,
-            last_error=None,
-        )
-
-    def mark_retry(self, reference: str, error: str, next_attempt_at: datetime) -> Ticket:
-        return self._record_attempt(
-            reference,
-            status=STATUS_PENDING,
-            last_error=short_error(error),
-            next_attempt_at=as_utc(next_attempt_at),
-        )
-
-    def mark_rejected(self, reference: str, error: str) -> Ticket:
-        return self._record_attempt(
-            reference,
-            status=STATUS_REJECTED,
-            last_error=short_error(error),
-            next_attempt_at=None,
-        )
 
     def requeue(self, reference: str, now: datetime | None = None) -> bool:
         column = tickets_table.c

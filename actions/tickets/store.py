@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from actions.tickets.model import NewTicket, Ticket
+from actions.tickets.model import (
+    STATUS_FORWARDED,
+    STATUS_PENDING,
+    STATUS_REJECTED,
+    NewTicket,
+    Ticket,
+    as_utc,
+)
 
 # Zendesk error bodies can be long; the store only needs enough to diagnose.
 MAX_ERROR_LENGTH = 500
@@ -18,6 +25,30 @@ class UnknownTicket(KeyError):
 
 def short_error(error: str) -> str:
     return error[:MAX_ERROR_LENGTH]
+
+
+class ForwardingMarks:
+    """The three outcomes of a forwarding attempt, shared by every store.
+
+    A store only provides `_record_attempt(reference, **changes)`, which counts the attempt and
+    applies the changes atomically.
+    """
+
+    def _record_attempt(self, reference: str, **changes: Any) -> Ticket:
+        raise NotImplementedError
+
+    def mark_forwarded(self, reference: str, external_id: str | None) -> Ticket:
+        return self._record_attempt(reference, status=STATUS_FORWARDED, external_id=external_id,
+                                    next_attempt_at=None, last_error=None)
+
+    def mark_retry(self, reference: str, error: str, next_attempt_at: datetime) -> Ticket:
+        return self._record_attempt(reference, status=STATUS_PENDING,
+                                    last_error=short_error(error),
+                                    next_attempt_at=as_utc(next_attempt_at))
+
+    def mark_rejected(self, reference: str, error: str) -> Ticket:
+        return self._record_attempt(reference, status=STATUS_REJECTED,
+                                    last_error=short_error(error), next_attempt_at=None)
 
 
 class TicketStore(Protocol):
