@@ -51,6 +51,9 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
         return reply_to_summary(dispatcher, tracker, "affirm")
     if intent == "inform" and tracker.get_slot("pending_topic") and context.role_of(tracker):
         return respond_to_topic(dispatcher, tracker, tracker.get_slot("pending_topic"))
+    if intent == "inform" and next(tracker.get_latest_entity_values("role"), None):
+        dispatcher.utter_message(response="utter_role_noted")
+        return [SlotSet("next_step", "listen")]
     if intent == "nlu_fallback" or _unexpected_answer(tracker, intent):
         return suggest_topics(dispatcher, tracker)
     if intent in SMALL_TALK:

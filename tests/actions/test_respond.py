@@ -114,3 +114,11 @@ def test_long_deny_sentence_suggests_topics():
                            ranking=[{"name": "stop_activity", "confidence": 0.2}])
     dispatcher, _ = run(tracker)
     assert responses(dispatcher) == ["utter_suggest_topics"]
+
+
+def test_role_given_first_is_acknowledged():
+    """'je suis coach' as an opening message: noted, and the bot asks the question."""
+    tracker = make_tracker({"role": "coach"}, intent="inform",
+                           entities=[{"entity": "role", "value": "je suis coach"}])
+    dispatcher, _ = run(tracker)
+    assert responses(dispatcher) == ["utter_role_noted"]
