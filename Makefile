@@ -76,7 +76,7 @@ validate: $(STAMPS)/deps
 	$(RASA) data validate --domain domain --data data --config config.yml
 
 test-nlu: $(MODEL)
-	$(PY) scripts/nlu_eval.py --model $(MODEL) --min-accuracy 0.90 --out reports/nlu.json
+	$(PY) scripts/nlu_eval.py --model $(MODEL) --min-accuracy 0.95 --out reports/nlu.json
 
 test-stories: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
