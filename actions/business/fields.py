@@ -38,6 +38,7 @@ def _bad(kind: str) -> Reading:
 
 
 LEAD_WORDS = frozenset({"le", "depuis", "c", "etait", "au", "du", "a", "partir", "de", "l", "vers"})
+PART_WORDS = frozenset({"debut", "mi", "fin", "milieu"})
 HALF_YEAR = timedelta(days=183)
 
 
@@ -45,7 +46,7 @@ def _date(text: str, today: date, kind: str) -> Reading:
     day = parsing.parse_date(text, today)
     if day is None:
         return _bad("date")
-    if _bare_day_month(text):
+    if _year_free(text):
         day = _nearest_year(day, today, kind)
     if kind == "past_date" and day > today:
         return _bad("past_date")
@@ -54,16 +55,21 @@ def _date(text: str, today: date, kind: str) -> Reading:
     return _ok(day.isoformat())
 
 
-def _bare_day_month(text: str) -> bool:
-    """'3 décembre', 'le 1er mars', '3/12': a day and a month, no year, nothing relative."""
+def _year_free(text: str) -> bool:
+    """'3 décembre', 'le 1er mars', '3/12', 'fin janvier': a month but no year, nothing relative.
+
+    The year is then the user's implicit choice, which _nearest_year works out.
+    """
     tokens = re.findall(r"[a-z0-9]+", parsing.normalize(text))
     while tokens and tokens[0] in LEAD_WORDS:
         tokens.pop(0)
     if len(tokens) != 2:
         return False
-    day, month = tokens
-    day_ok = day in ("1er", "premier") or (day.isdigit() and 1 <= int(day) <= 31)
-    month_ok = (month.isdigit() and 1 <= int(month) <= 12) or bool(month_number(month))
+    first, month = tokens
+    day_ok = first in ("1er", "premier") or first in PART_WORDS or (
+        first.isdigit() and 1 <= int(first) <= 31)
+    month_ok = (month.isdigit() and 1 <= int(month) <= 12 and first.isdigit()) or bool(
+        month_number(month))
     return day_ok and month_ok
 
 

@@ -275,3 +275,14 @@ def test_display_names_late_cases(catalog: Catalog, case: str, label: str) -> No
 def test_display_skipped_optional_date(catalog: Catalog) -> None:
     """A skipped optional date is shown as "non précisé", not parsed as a date."""
     assert display(field("date", optional=True), SKIPPED, catalog) == SKIPPED
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("fin janvier", "2027-01-31"),
+    ("début février", "2027-02-01"),
+    ("10 décembre", "2026-12-10"),
+    ("fin janvier 2026", "2026-01-31"),
+], ids=["end-of-month", "start-of-month", "this-month", "year-typed"])
+def test_month_without_year_means_the_nearest_one_for_any_date(text, expected):
+    """An end of funding 'fin janvier' told in December is next January unless a year is typed."""
+    assert understand(field("date"), text, date(2026, 12, 4)) == Reading(expected)
