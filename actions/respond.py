@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
 from actions.business.flow import SMALL_TALK, plan_topic
-from actions.ticket_flow import reply_to_summary, start_ticket
+from actions.ticket_flow import reply_to_summary, show_summary, start_ticket
 
 Events = list[dict[str, Any]]
 FALLBACK_TOPIC = "out_of_scope"
@@ -40,8 +40,13 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
     """Any intent outside a form: topics, small talk, and replies to the bot's last question."""
-    if tracker.get_slot("next_step") == "confirm" and intent in ("affirm", "deny", "inform"):
-        return reply_to_summary(dispatcher, tracker, intent)
+    if tracker.get_slot("next_step") == "confirm":
+        if intent in ("affirm", "deny", "inform"):
+            return reply_to_summary(dispatcher, tracker, intent)
+        if intent in context.catalog().topics:
+            # Answer the side question, then show the unsent ticket again: nothing is dropped.
+            dispatcher.utter_message(response=f"utter_{intent}")
+            return show_summary(dispatcher, tracker)
     if intent in context.catalog().topics:
         return respond_to_topic(dispatcher, tracker, intent)
     if intent == "request_human" or (intent == "affirm" and tracker.get_slot("offered_ticket")):

@@ -75,3 +75,11 @@ def test_store_down_keeps_the_draft(monkeypatch):
     dispatcher, slots = reply(DRAFT, "affirm")
     assert responses(dispatcher) == ["utter_ticket_store_down"]
     assert slots == {"next_step": "confirm"}
+
+
+def test_side_question_at_the_summary_keeps_the_draft(store):
+    """A new question before confirming is answered, then the unsent summary comes back."""
+    dispatcher, slots = reply(DRAFT, "additional_services_invoice")
+    assert responses(dispatcher) == ["utter_additional_services_invoice", "utter_ticket_summary"]
+    assert slots["next_step"] == "confirm" and slots["ticket_key"] == "k-1"
+    assert store.list() == []
