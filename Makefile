@@ -66,7 +66,7 @@ test: install lint unit validate train test-nlu test-stories test-e2e
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
-	$(VENV)/bin/ruff check actions tests scripts
+	$(VENV)/bin/ruff check actions channels tests scripts
 	$(PY) scripts/sync_domain.py --check
 
 unit: $(STAMPS)/deps

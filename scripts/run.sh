@@ -26,10 +26,18 @@ if [ "$MODE" = shell ]; then
   exit
 fi
 
+# Slack joins the channels only when its secrets are in the environment (never in a file).
+CREDENTIALS=credentials.yml
+if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
+  cat credentials.yml channels/credentials_slack.yml > var/credentials.yml
+  CREDENTIALS=var/credentials.yml
+  echo "  Slack:     http://127.0.0.1:$RASA_PORT/webhooks/slack/webhook"
+fi
+
 echo "Assistant starting on http://127.0.0.1:$RASA_PORT"
 echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
 echo "             {\"sender\": \"me\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
 echo "  socket.io: http://127.0.0.1:$RASA_PORT/socket.io"
 echo "  Actions log: var/actions.log.  Ctrl-C stops both servers."
 .venv/bin/rasa run --model models/ocbot.tar.gz --endpoints endpoints.yml \
-  --credentials credentials.yml --interface 127.0.0.1 --port "$RASA_PORT" --cors "*"
+  --credentials "$CREDENTIALS" --interface 127.0.0.1 --port "$RASA_PORT" --cors "*"

@@ -1,0 +1,1 @@
+"""Custom Rasa input channels (see channels/slack.py)."""

@@ -1,0 +1,162 @@
+"""Slack channel: Rasa 3.6's `SlackInput` plus what this deployment needs.
+
+Declared in a credentials file as `channels.slack.SlackChannel:` (see credentials_slack.yml).
+
+- Secrets come from the environment (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, optional
+  SLACK_CHANNEL) when the credentials values are empty, so no secret is ever written in YAML.
+- SLACK_API_URL (default https://slack.com/api/) is the Web API base URL of the replies, so the
+  end-to-end tests can aim them at a fake Slack on loopback.
+- Rasa's signature check is kept as is: `SlackInput.is_request_from_slack_authentic` (Rasa 3.6)
+  compares `v0=HMAC-SHA256(secret, "v0:{X-Slack-Request-Timestamp}:{body}")` with
+  X-Slack-Signature in constant time and rejects timestamps more than 5 minutes from now.
+- Every Slack retry (X-Slack-Retry-Num present) is acknowledged without being processed: Rasa
+  only drops `http_timeout` retries, so a retried "Confirmer" could otherwise be handled twice.
+- Slack's url_verification challenge is answered in text/plain, the form Slack documents (Rasa
+  answers it as a JSON string).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot, SlackInput
+from rasa.shared.exceptions import InvalidConfigException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+RETRY_NUM_HEADER = "X-Slack-Retry-Num"
+RETRY_REASON_HEADER = "X-Slack-Retry-Reason"
+
+# Credentials key -> environment variable read when the key is missing or empty.
+ENV_FALLBACKS: dict[str, str] = {
+    "slack_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_channel": "SLACK_CHANNEL",
+}
+REQUIRED_KEYS = ("slack_token", "slack_signing_secret")
+LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+
+
+def resolve_settings(
+    credentials: Mapping[str, Any] | None, environ: Mapping[str, str]
+) -> dict[str, Any]:
+    """Credentials values, with empty ones taken from the environment; checks what is required."""
+    settings: dict[str, Any] = dict(credentials or {})
+    for key, variable in ENV_FALLBACKS.items():
+        if not settings.get(key):
+            settings[key] = environ.get(variable) or None
+    missing = [f"{ENV_FALLBACKS[key]} (or `{key}`)" for key in REQUIRED_KEYS if not settings[key]]
+    if missing:
+        raise InvalidConfigException(f"Slack channel: missing {' and '.join(missing)}.")
+    api_url = environ.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    parts = urlsplit(api_url)
+    # The bot token travels to this URL as a bearer header: plain http only to this machine.
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+    ):
+        raise InvalidConfigException(
+            "SLACK_API_URL must be an https URL (plain http is accepted on loopback only)."
+        )
+    settings["slack_api_url"] = api_url
+    return settings
+
+
+class SlackOutput(SlackBot):
+    """Rasa's SlackBot, whose Web API client talks to `base_url` instead of always slack.com."""
+
+    def __init__(
+        self,
+        token: str,
+        slack_channel: str | None = None,
+        thread_id: str | None = None,
+        proxy: str | None = None,
+        *,
+        base_url: str = DEFAULT_SLACK_API_URL,
+    ) -> None:
+        super().__init__(token, slack_channel, thread_id, proxy)
+        # SlackBot builds its client without base_url; building one makes no network call.
+        self.client = AsyncWebClient(token, base_url=base_url, proxy=proxy)
+
+
+class SlackChannel(SlackInput):
+    """Slack input channel; served at /webhooks/slack/webhook like Rasa's own (same name())."""
+
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        settings = resolve_settings(credentials, os.environ)
+        channel = super().from_credentials(settings)  # builds `cls`, i.e. a SlackChannel
+        if isinstance(channel, SlackChannel):
+            channel.slack_api_url = settings["slack_api_url"]
+        return channel
+
+    def get_output_channel(
+        self, channel: str | None = None, thread_id: str | None = None
+    ) -> OutputChannel:
+        return SlackOutput(
+            self.slack_token,
+            channel or self.slack_channel,
+            thread_id,
+            self.proxy,
+            base_url=self.slack_api_url,
+        )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = super().blueprint(on_new_message)
+
+        # Blueprint middleware runs for this blueprint's routes only, before Rasa's handler;
+        # returning a response short-circuits the handler.
+        @webhook.middleware("request")
+        async def screen_slack_request(request: Request) -> HTTPResponse | None:
+            return self.screen(request)
+
+        return webhook
+
+    def screen(self, request: Request) -> HTTPResponse | None:
+        """The answer to give instead of Rasa's handler, or None to let the request through."""
+        if (request.name or "").endswith(".health"):
+            return None  # the unauthenticated GET health check of the blueprint
+        # Checked here as well as in Rasa's handler, so nothing below runs for a forged request.
+        if not self.is_request_from_slack_authentic(request):
+            logger.warning("Slack webhook: rejected a request with a bad or stale signature")
+            return response.text("invalid or stale Slack signature", status=HTTPStatus.UNAUTHORIZED)
+        challenge = self._url_verification_challenge(request)
+        if challenge is not None:
+            return response.text(challenge)
+        retry_num = request.headers.get(RETRY_NUM_HEADER)
+        if retry_num:
+            # The first delivery was already handed to Rasa (it answers at once and processes in
+            # the background), so processing the retry would repeat the user's message. Logged as
+            # a warning: Slack retries when this server was slow or failing.
+            logger.warning(
+                "Slack webhook: ignored retry #%s (%s)",
+                retry_num,
+                request.headers.get(RETRY_REASON_HEADER, "no reason given"),
+            )
+            return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
+        return None
+
+    @staticmethod
+    def _url_verification_challenge(request: Request) -> str | None:
+        if not (request.headers.get("content-type") or "").startswith("application/json"):
+            return None
+        try:
+            payload = json.loads(request.body or b"")
+        except ValueError:
+            return None  # Rasa's handler answers malformed bodies
+        if isinstance(payload, dict) and payload.get("type") == "url_verification":
+            return str(payload.get("challenge", ""))
+        return None

@@ -1,0 +1,294 @@
+"""The Slack channel with a real Rasa server and a fake Slack Web API, all on 127.0.0.1.
+
+Rasa runs with credentials = REST + channels/credentials_slack.yml as shipped; its secrets come
+from the environment and its replies go to SLACK_API_URL, a recording fake of chat.postMessage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rasa.shared.exceptions import InvalidConfigException
+
+from channels.slack import DEFAULT_SLACK_API_URL, SlackChannel, resolve_settings
+from tests.e2e.conftest import MODEL, ROOT, VENV_BIN, ActionServer, free_port, wait_for
+
+GREETING = "Bonjour ! Je suis l'assistant support"
+REPLY_TIMEOUT = 60.0  # seconds for the bot's reply to reach the fake Slack
+QUIET = 4.0  # seconds during which a rejected or ignored request must post nothing
+
+# Loopback only: no proxy from the environment may see this traffic.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class FakeSlackApi:
+    """Slack's Web API on 127.0.0.1: records every call, answers {"ok": true}."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if (self.headers.get("Content-Type") or "").startswith("application/json"):
+                    args = json.loads(raw or b"{}")
+                else:
+                    args = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+                with fake.lock:
+                    fake.calls.append({"path": self.path, "args": args,
+                                       "auth": self.headers.get("Authorization")})
+                body = json.dumps({"ok": True, "channel": args.get("channel"),
+                                   "ts": f"{time.time():.6f}"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass  # keep pytest's output clean
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def posts(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [c for c in self.calls if c["path"].endswith("/chat.postMessage")]
+
+    def wait_for_posts(self, count: int, seconds: float) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if len(posts := self.posts()) >= count:
+                return posts
+            time.sleep(0.2)
+        raise TimeoutError(f"fewer than {count} chat.postMessage calls within {seconds} s")
+
+
+@dataclass
+class SlackRasa:
+    base: str
+    secret: str
+    slack: FakeSlackApi
+    log: Path  # Rasa's output, to read when a test fails
+
+
+@pytest.fixture(scope="module")
+def slack_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackRasa]:
+    if not MODEL.exists():
+        pytest.fail("no trained model: run `make train` first")
+    work = tmp_path_factory.mktemp("e2e-slack")
+    slack = FakeSlackApi()
+    slack.thread.start()
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = work / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8"
+    )
+    credentials = work / "credentials.yml"
+    credentials.write_text(
+        "rest:\n\n" + (ROOT / "channels" / "credentials_slack.yml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    secret = secrets.token_hex(16)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    env.update(RASA_TELEMETRY_ENABLED="false", SLACK_BOT_TOKEN="xoxb-test",
+               SLACK_SIGNING_SECRET=secret, SLACK_API_URL=slack.url)
+    actions = ActionServer(action_port, work / "actions.log")
+    actions.start(TICKETS_DB_URL=f"sqlite:///{work / 'tickets.db'}")
+    with open(work / "rasa.log", "wb") as out:
+        rasa = subprocess.Popen(
+            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+             "--credentials", str(credentials), "--interface", "127.0.0.1",
+             "--port", str(rasa_port)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    base = f"http://127.0.0.1:{rasa_port}"
+    try:
+        wait_for(f"{base}/webhooks/slack/", rasa, 180)  # the Slack blueprint is mounted
+        yield SlackRasa(base, secret, slack, work / "rasa.log")
+    finally:
+        rasa.terminate()
+        rasa.wait(timeout=30)
+        actions.stop()
+        slack.server.shutdown()
+        slack.server.server_close()
+
+
+def message_event(text: str, user: str = "U123", channel: str = "C123") -> dict[str, Any]:
+    """An Events API `event_callback` for a direct message to the bot."""
+    return {
+        "token": "legacy-verification-token", "team_id": "T1", "api_app_id": "A1",
+        "type": "event_callback", "event_id": f"Ev{secrets.token_hex(5)}",
+        "event_time": int(time.time()), "authorizations": [{"user_id": "UBOT"}],
+        "event": {"type": "message", "channel_type": "im", "user": user, "channel": channel,
+                  "text": text, "ts": f"{time.time():.6f}"},
+    }
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    base = f"v0:{timestamp}:".encode() + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def post(
+    rasa: SlackRasa, payload: dict[str, Any], *, signed: bool = True, secret: str | None = None,
+    age: int = 0, extra: dict[str, str] | None = None,
+) -> tuple[int, str, dict[str, str]]:
+    """POST to the Slack webhook as Slack does; (status, body, lower-cased headers) come back."""
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", **(extra or {})}
+    if signed:
+        timestamp = int(time.time()) - age
+        headers["X-Slack-Request-Timestamp"] = str(timestamp)
+        headers["X-Slack-Signature"] = sign(secret or rasa.secret, timestamp, body)
+    request = urllib.request.Request(
+        f"{rasa.base}/webhooks/slack/webhook", data=body, headers=headers, method="POST"
+    )
+    try:
+        with OPENER.open(request, timeout=15) as answer:
+            return answer.status, answer.read().decode(), lower(answer.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), lower(error.headers)
+
+
+def lower(headers: Message) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def assert_nothing_posted(slack: FakeSlackApi, before: int) -> None:
+    time.sleep(QUIET)
+    assert len(slack.posts()) == before, slack.posts()[before:]
+
+
+def test_signed_message_is_answered_in_slack(slack_rasa: SlackRasa) -> None:
+    """A signed DM "bonjour" from U123 makes the bot post its French greeting to C123."""
+    before = len(slack_rasa.slack.posts())
+    status, _, _ = post(slack_rasa, message_event("bonjour"))
+    assert status == 200
+    reply = slack_rasa.slack.wait_for_posts(before + 1, REPLY_TIMEOUT)[before]
+    assert reply["args"]["channel"] == "C123"
+    assert reply["args"]["text"].startswith(GREETING)
+    assert reply["auth"] == "Bearer xoxb-test"
+
+
+def test_unsigned_request_is_rejected(slack_rasa: SlackRasa) -> None:
+    """Without X-Slack-Signature / timestamp the webhook answers 4xx and nothing is posted."""
+    before = len(slack_rasa.slack.posts())
+    status, _, _ = post(slack_rasa, message_event("bonjour", user="U900"), signed=False)
+    assert 400 <= status < 500
+    assert_nothing_posted(slack_rasa.slack, before)
+
+
+def test_wrong_signature_is_rejected(slack_rasa: SlackRasa) -> None:
+    """A body signed with another secret is rejected and nothing is posted."""
+    before = len(slack_rasa.slack.posts())
+    status, _, _ = post(slack_rasa, message_event("bonjour", user="U901"),
+                        secret=secrets.token_hex(16))
+    assert 400 <= status < 500
+    assert_nothing_posted(slack_rasa.slack, before)
+
+
+def test_stale_timestamp_is_rejected(slack_rasa: SlackRasa) -> None:
+    """A correctly signed request stamped 10 minutes ago (a replay) is rejected."""
+    before = len(slack_rasa.slack.posts())
+    status, _, _ = post(slack_rasa, message_event("bonjour", user="U902"), age=600)
+    assert 400 <= status < 500
+    assert_nothing_posted(slack_rasa.slack, before)
+
+
+def test_url_verification_challenge_is_answered(slack_rasa: SlackRasa) -> None:
+    """Slack's signed url_verification gets its challenge back as plain text."""
+    challenge = secrets.token_urlsafe(24)
+    status, body, headers = post(
+        slack_rasa, {"token": "legacy", "challenge": challenge, "type": "url_verification"}
+    )
+    assert status == 200
+    assert body == challenge
+    assert headers.get("content-type", "").startswith("text/plain")
+
+
+def test_retried_delivery_is_not_processed_again(slack_rasa: SlackRasa) -> None:
+    """The same event redelivered with X-Slack-Retry-Num: 1 gets 200 and no second reply."""
+    slack = slack_rasa.slack
+    event = message_event("bonjour", user="U124", channel="C124")
+    before = len(slack.posts())
+    assert post(slack_rasa, event)[0] == 200
+    slack.wait_for_posts(before + 1, REPLY_TIMEOUT)
+    # http_error: a reason Rasa's own connector would process again (it drops http_timeout only).
+    status, _, headers = post(slack_rasa, event, extra={"X-Slack-Retry-Num": "1",
+                                                        "X-Slack-Retry-Reason": "http_error"})
+    assert status == 200
+    assert_nothing_posted(slack, before + 1)
+    assert headers.get("x-slack-no-retry") == "1"  # and Slack is asked to stop retrying
+
+
+# ---- no server ------------------------------------------------------------------------------
+
+def test_empty_credentials_are_read_from_the_environment() -> None:
+    """Empty credentials values fall back to SLACK_* variables; values that are set win."""
+    environ = {"SLACK_BOT_TOKEN": "xoxb-env", "SLACK_SIGNING_SECRET": "env-secret",
+               "SLACK_CHANNEL": "C-env", "SLACK_API_URL": "http://127.0.0.1:9/api/"}
+    settings = resolve_settings(
+        {"slack_token": None, "slack_signing_secret": "", "slack_channel": "C-yaml"}, environ
+    )
+    assert settings["slack_token"] == "xoxb-env"
+    assert settings["slack_signing_secret"] == "env-secret"
+    assert settings["slack_channel"] == "C-yaml"
+    assert settings["slack_api_url"] == "http://127.0.0.1:9/api/"
+    assert resolve_settings(None, environ)["slack_channel"] == "C-env"
+
+
+def test_slack_api_url_defaults_to_slack() -> None:
+    """Without SLACK_API_URL the replies go to Slack's real Web API."""
+    settings = resolve_settings(None, {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y"})
+    assert settings["slack_api_url"] == DEFAULT_SLACK_API_URL == "https://slack.com/api/"
+
+
+def test_missing_signing_secret_is_refused() -> None:
+    """No signing secret anywhere: the channel refuses to start, naming the variable."""
+    with pytest.raises(InvalidConfigException, match="SLACK_SIGNING_SECRET"):
+        resolve_settings({"slack_token": None}, {"SLACK_BOT_TOKEN": "xoxb-env"})
+
+
+def test_plain_http_api_url_off_loopback_is_refused() -> None:
+    """The bot token must not travel in clear text: http SLACK_API_URL only on loopback."""
+    environ = {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y",
+               "SLACK_API_URL": "http://example.org/api/"}
+    with pytest.raises(InvalidConfigException, match="SLACK_API_URL"):
+        resolve_settings(None, environ)
+
+
+def test_channel_built_from_environment_posts_to_slack_api_url(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """from_credentials with empty values uses the environment, down to the client's base_url."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-env")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "env-secret")
+    monkeypatch.delenv("SLACK_CHANNEL", raising=False)
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+    channel = SlackChannel.from_credentials({"slack_token": None, "slack_signing_secret": None})
+    assert isinstance(channel, SlackChannel)
+    assert (channel.slack_token, channel.slack_signing_secret) == ("xoxb-env", "env-secret")
+    output = channel.get_output_channel("C123")
+    assert output.client.base_url == "http://127.0.0.1:9/api/"  # type: ignore[attr-defined]
+    assert output.client.token == "xoxb-env"  # type: ignore[attr-defined]

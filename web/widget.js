@@ -1,0 +1,299 @@
+/*
+ * OpenClassrooms support assistant: chat widget for Rasa's REST channel.
+ * Vanilla JS, no dependency, no build step. Embed with:
+ *   <link rel="stylesheet" href="widget.css">
+ *   <script src="widget.js" data-role="mentor" data-rasa-url="https://bot.example" defer></script>
+ *
+ * Security rule of this file: message content (bot or user) only ever reaches the page through
+ * textContent / createTextNode / createElement. No HTML string is ever built from a message, so a
+ * message containing markup is shown as text and never executed.
+ */
+(function () {
+  "use strict";
+
+  var STORE_KEY = "ocbot.widget.v1";
+  var MAX_KEPT = 200; // messages kept in localStorage: enough for a conversation, bounded size
+  var TIMEOUT_MS = 60000; // a ticket confirmation can take a few seconds; give up after a minute
+  var ERROR_TEXT = "Le service est momentanément indisponible, réessayez dans un instant.";
+  var WELCOME = "Bonjour ! Je réponds aux questions des mentors et des coachs : candidature, " +
+    "étudiants, facturation, sessions et soutenances… Posez votre question.";
+
+  // ---- configuration ------------------------------------------------------------------------
+  // `defer` scripts still have document.currentScript; the selector is a fallback for loaders.
+  var script = document.currentScript || document.querySelector('script[src$="widget.js"]');
+  var data = (script && script.dataset) || {};
+  var role = data.role === "mentor" || data.role === "coach" ? data.role : null;
+  var rasaUrl = (queryRasaUrl() || data.rasaUrl || "http://localhost:5005").replace(/\/+$/, "");
+
+  // `?rasa=` exists for tests and local demos. It is honoured only for loopback addresses: a
+  // crafted link must not be able to send a user's messages to someone else's server.
+  function queryRasaUrl() {
+    var value = new URLSearchParams(window.location.search).get("rasa");
+    if (!value) return null;
+    try {
+      var url = new URL(value);
+      var loopback = ["127.0.0.1", "localhost", "[::1]"].indexOf(url.hostname) !== -1;
+      return (url.protocol === "http:" || url.protocol === "https:") && loopback ? url.origin : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // ---- state (kept in localStorage so a page change or reload keeps the conversation) -------
+  function newSenderId() {
+    // Never a guessable id: the sender id is the only key to a conversation on the Rasa side.
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      return window.crypto.randomUUID(); // secure contexts only (https, localhost)
+    }
+    var b = window.crypto.getRandomValues(new Uint8Array(16)); // works on plain http too
+    b[6] = (b[6] & 0x0f) | 0x40; // UUID version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    var hex = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); });
+    return [hex.slice(0, 4), hex.slice(4, 6), hex.slice(6, 8), hex.slice(8, 10), hex.slice(10)]
+      .map(function (part) { return part.join(""); }).join("-");
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
+      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) return saved;
+    } catch (e) { /* storage disabled or corrupted: start afresh */ }
+    return { sender: newSenderId(), messages: [], open: false };
+  }
+
+  function save() {
+    state.messages = state.messages.slice(-MAX_KEPT);
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (e) { /* private mode or quota: the widget still works for this page */ }
+  }
+
+  var state = load();
+  var busy = false;
+
+  // ---- small DOM helpers ---------------------------------------------------------------------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      if (name === "text") node.textContent = attrs.text;
+      else node.setAttribute(name, attrs[name]);
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  // URLs become links, everything else stays text. Line breaks are kept by CSS (pre-wrap).
+  var URL_RE = /https?:\/\/[^\s<>"]+/g;
+  function richText(text) {
+    text = String(text);
+    var fragment = document.createDocumentFragment();
+    var last = 0;
+    text.replace(URL_RE, function (match, offset) {
+      var href = match.replace(/[.,;:!?)\]»'’]+$/, ""); // "voir https://x.fr." ends with text
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      fragment.appendChild(link(href) || document.createTextNode(href));
+      last = offset + href.length;
+      return match;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  function link(href) {
+    var url;
+    try { url = new URL(href); } catch (e) { return null; }
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    var a = el("a", { href: url.href, target: "_blank", rel: "noopener noreferrer", text: href });
+    a.appendChild(el("span", { "class": "ocbot-sr", text: " (nouvel onglet)" }));
+    return a;
+  }
+
+  // ---- the widget's markup (static: no message content here) ---------------------------------
+  var launcher = el("button", {
+    type: "button", "class": "ocbot-launcher", "aria-expanded": "false",
+    "aria-controls": "ocbot-panel", text: "Besoin d'aide ?",
+  });
+  var log = el("div", {
+    "class": "ocbot-log", role: "log", "aria-live": "polite", "aria-label": "Conversation",
+    tabindex: "0", // lets keyboard users scroll a long history
+  });
+  var typing = el("div", { "class": "ocbot-typing", hidden: "" }, [
+    el("span", { "class": "ocbot-dots", "aria-hidden": "true" }, [el("span"), el("span"), el("span")]),
+    el("span", { text: "L'assistant écrit…" }),
+  ]);
+  var input = el("input", {
+    id: "ocbot-input", type: "text", autocomplete: "off", maxlength: "1000",
+    placeholder: "Écrivez votre question…",
+  });
+  var send = el("button", { type: "submit", "class": "ocbot-send", text: "Envoyer" });
+  var form = el("form", { "class": "ocbot-form" }, [
+    el("label", { "for": "ocbot-input", "class": "ocbot-sr", text: "Votre message" }), input, send,
+  ]);
+  var reset = el("button", { type: "button", "class": "ocbot-reset", text: "Nouvelle conversation" });
+  var close = el("button", { type: "button", "class": "ocbot-close", "aria-label": "Fermer l'assistant" },
+    [el("span", { "aria-hidden": "true", text: "×" })]);
+  var panel = el("section", {
+    id: "ocbot-panel", "class": "ocbot-panel", role: "dialog", "aria-labelledby": "ocbot-title",
+    hidden: "",
+  }, [
+    el("header", { "class": "ocbot-header" }, [
+      el("h2", { id: "ocbot-title", text: "Assistant support" }),
+      el("p", { text: "Mentors et coachs" }),
+      reset, close,
+    ]),
+    log, typing, form,
+  ]);
+  var root = el("div", { "class": "ocbot" }, [panel, launcher]);
+
+  // ---- rendering -----------------------------------------------------------------------------
+  function bubble(kind, text) {
+    var node = el("div", { "class": "ocbot-msg ocbot-" + kind });
+    if (kind === "user") node.appendChild(el("span", { "class": "ocbot-sr", text: "Vous : " }));
+    else node.appendChild(el("span", { "class": "ocbot-sr", text: "Assistant : " }));
+    node.appendChild(kind === "bot" ? richText(text) : document.createTextNode(text));
+    return node;
+  }
+
+  function renderMessage(message) {
+    if (message.text) log.appendChild(bubble(message.from === "user" ? "user" : "bot", message.text));
+    if (message.from === "bot" && message.buttons && message.buttons.length) {
+      var group = el("div", { "class": "ocbot-buttons", role: "group", "aria-label": "Réponses proposées" });
+      message.buttons.forEach(function (b) {
+        var button = el("button", { type: "button", "class": "ocbot-choice", text: b.title });
+        button.disabled = !!message.used; // a choice made before a reload stays made
+        button.addEventListener("click", function () { choose(message, group, b); });
+        group.appendChild(button);
+      });
+      log.appendChild(group);
+    }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function renderAll() {
+    log.textContent = "";
+    log.appendChild(bubble("bot", WELCOME)); // shown each time, never stored nor sent
+    state.messages.forEach(renderMessage);
+  }
+
+  function add(message) {
+    state.messages.push(message);
+    save();
+    renderMessage(message);
+  }
+
+  function setBusy(value) {
+    busy = value;
+    typing.hidden = !value;
+    send.disabled = value;
+    log.setAttribute("aria-busy", String(value));
+    if (value) log.scrollTop = log.scrollHeight;
+  }
+
+  // ---- talking to Rasa -------------------------------------------------------------------------
+  function post(text) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    var body = { sender: state.sender, message: text, metadata: role ? { role: role } : {} };
+    return fetch(rasaUrl + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: controller ? controller.signal : undefined,
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).finally(function () { clearTimeout(timer); });
+  }
+
+  // `shown` is what the user's bubble says (a button's title), `sent` what Rasa receives.
+  // Resolves true when the bot answered, false on a network error (already reported); `undo`
+  // puts back what the caller changed before sending.
+  function exchange(shown, sent, undo) {
+    var conversation = state; // "Nouvelle conversation" while waiting: the late answer is dropped
+    var mine = { from: "user", text: shown };
+    setBusy(true);
+    add(mine);
+    return post(sent).then(function (replies) {
+      if (state !== conversation) return true;
+      (Array.isArray(replies) ? replies : []).forEach(function (r) {
+        var buttons = (Array.isArray(r.buttons) ? r.buttons : []).filter(function (b) {
+          return b && typeof b.title === "string" && typeof b.payload === "string";
+        }).map(function (b) { return { title: b.title, payload: b.payload }; });
+        var text = typeof r.text === "string" ? r.text : "";
+        if (text || buttons.length) add({ from: "bot", text: text, buttons: buttons });
+      });
+      return true;
+    }).catch(function () {
+      if (state !== conversation) return false;
+      // The message did not get through: take it out of the history (the user will send it
+      // again) and say so in the log, where screen readers announce it.
+      state.messages.splice(state.messages.indexOf(mine), 1);
+      if (undo) undo();
+      save();
+      renderAll();
+      log.appendChild(el("div", { "class": "ocbot-msg ocbot-error", role: "alert", text: ERROR_TEXT }));
+      log.scrollTop = log.scrollHeight;
+      return false;
+    }).finally(function () { setBusy(false); });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault(); // Enter in the input lands here too
+    var text = input.value.trim();
+    if (!text || busy) return;
+    input.value = "";
+    exchange(text, text).then(function (ok) {
+      if (!ok && !input.value) input.value = text; // nothing typed is lost
+      input.focus();
+    });
+  });
+
+  function choose(message, group, b) {
+    if (busy || message.used) return;
+    message.used = true;
+    save();
+    setDisabled(group, true);
+    input.focus(); // the focused button just got disabled: keep keyboard users in the panel
+    exchange(b.title, b.payload, function () { message.used = false; }); // can be chosen again
+  }
+
+  function setDisabled(group, value) {
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = value; });
+  }
+
+  // ---- opening, closing, starting over ---------------------------------------------------------
+  function setOpen(open, focusTarget) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    root.classList.toggle("ocbot-open", open);
+    state.open = open;
+    save();
+    if (open) log.scrollTop = log.scrollHeight;
+    if (focusTarget) focusTarget.focus();
+  }
+
+  launcher.addEventListener("click", function () {
+    var open = panel.hidden;
+    setOpen(open, open ? input : null);
+  });
+  close.addEventListener("click", function () { setOpen(false, launcher); });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { event.preventDefault(); setOpen(false, launcher); }
+  });
+  reset.addEventListener("click", function () {
+    // A new sender id gives a fresh conversation on the Rasa side too (no half-filled form).
+    state = { sender: newSenderId(), messages: [], open: true };
+    save();
+    renderAll();
+    input.value = "";
+    input.focus();
+  });
+
+  function start() {
+    document.body.appendChild(root);
+    renderAll();
+    if (state.open) setOpen(true); // no focus steal on page load
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
