@@ -10,6 +10,7 @@ SPACY_DIR := var/spacy/fr_lookup
 MODEL     := models/ocbot.tar.gz
 ACTION_PORT ?= 5055
 RASA_PORT   ?= 5005
+WEB_PORT    ?= 8080
 # No telemetry, no GPU probing noise, no SQLAlchemy 2.0 banner: this machine has no internet.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -56,7 +57,7 @@ actions: install
 	$(VENV)/bin/python -m rasa_sdk --actions actions --port $(ACTION_PORT)
 
 run: install train
-	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT)
+	@WEB_PORT=$(WEB_PORT) scripts/run.sh $(ACTION_PORT) $(RASA_PORT)
 
 shell: install train
 	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT) shell
@@ -83,6 +84,7 @@ test-stories: $(MODEL)
 	  --out results/stories
 
 test-e2e: $(MODEL)
+	scripts/ensure_chromium.sh
 	OCBOT_E2E=1 $(PY) -m pytest tests/e2e
 
 bench: $(MODEL)

@@ -12,7 +12,10 @@ mkdir -p var
 
 .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
 ACTIONS_PID=$!
-stop() { kill "$ACTIONS_PID" 2>/dev/null || true; wait "$ACTIONS_PID" 2>/dev/null || true; }
+WEB_PID=""
+stop() {
+  for pid in "$ACTIONS_PID" $WEB_PID; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+}
 trap stop EXIT INT TERM
 
 for _ in $(seq 1 60); do
@@ -34,7 +37,12 @@ if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
   echo "  Slack:     http://127.0.0.1:$RASA_PORT/webhooks/slack/webhook"
 fi
 
+WEB_PORT=${WEB_PORT:-8080}
+.venv/bin/python scripts/serve_web.py "$WEB_PORT" >var/web.log 2>&1 &
+WEB_PID=$!
+
 echo "Assistant starting on http://127.0.0.1:$RASA_PORT"
+echo "  Web chat:  http://localhost:$WEB_PORT/  (sample Espace mentor page with the widget)"
 echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
 echo "             {\"sender\": \"me\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
 echo "  socket.io: http://127.0.0.1:$RASA_PORT/socket.io"
