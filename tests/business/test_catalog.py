@@ -6,7 +6,6 @@ SPEC's wording mapped to the field names of rules/fields.yml.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,8 @@ import yaml
 from actions.business import catalog as catalog_module
 from actions.business.catalog import Catalog, load_catalog
 from actions.business.parsing import LATE_CASES
-from actions.business.rulebook import RULES_DIR, RulebookError
-
-DELETE = object()
+from actions.business.rulebook import RulebookError
+from tests.business.rules_copy import DELETE, edit
 
 # SPEC, "Intent catalogue": every topic intent.
 SPEC_TOPICS = (
@@ -112,12 +110,6 @@ def catalog() -> Catalog:
     return load_catalog()
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A private copy of the real rules/ folder, safe to break."""
-    copy = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, copy)
-    return copy
 
 
 @pytest.fixture
@@ -133,20 +125,6 @@ def libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(catalog_module, "read_yaml", read)
 
 
-def edit(folder: Path, name: str, dotted: str, value: Any) -> None:
-    """Set (or, with DELETE, remove) the key at `dotted` in one file of `folder`."""
-    path = folder / name
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    *parents, last = dotted.split(".")
-    node = data
-    for key in parents:
-        node = node[key]
-    if value is DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the real catalog

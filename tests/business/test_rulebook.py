@@ -8,41 +8,13 @@ from __future__ import annotations
 
 import operator
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from actions.business.rulebook import RULES_DIR, RulebookError, load_rules
-
-DELETE = object()
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """A private copy of the real rules/ folder, safe to break."""
-    copy = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, copy)
-    return copy
-
-
-def edit(folder: Path, name: str, dotted: str, value: Any) -> None:
-    """Set (or, with DELETE, remove) the key at `dotted` in one rules file of `folder`."""
-    path = folder / name
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    *parents, last = dotted.split(".")
-    node = data
-    for key in parents:
-        node = node[key]
-    if value is DELETE:
-        del node[last]
-    else:
-        node[last] = value
-    text = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
-
+from actions.business.rulebook import RulebookError, load_rules
+from tests.business.rules_copy import DELETE, edit
 
 # --------------------------------------------------------------------------- the real folder
 
