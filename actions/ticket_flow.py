@@ -89,18 +89,14 @@ def reply_to_summary(dispatcher: CollectingDispatcher, tracker: Tracker, intent:
 
 
 def _new_ticket(tracker: Tracker, key: str) -> NewTicket:
-    category, _, _ = _summary(tracker)
+    category = tracker.get_slot("ticket_category")
     role = context.role_of(tracker)
     names = ticket_fields(category, role, context.catalog())
-    details = {
-        name: value
-        for name, value in summary_details(tracker, category, role, names).items()
-    }
     metadata = tracker.latest_message.get("metadata") or {}
     email = metadata.get("email") if isinstance(metadata.get("email"), str) else None
     return NewTicket(
         category=category,
-        details=details,
+        details=summary_details(tracker, category, role, names),
         role=role,
         channel=tracker.get_latest_input_channel(),
         sender_id=tracker.sender_id,
