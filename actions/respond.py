@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.business.flow import SMALL_TALK, plan_topic
+from actions.business.flow import SMALL_TALK, plan_topic, word_count
 from actions.ticket_flow import reply_to_summary, show_summary, start_ticket
 
 Events = list[dict[str, Any]]
@@ -72,7 +72,7 @@ def _unexpected_answer(tracker: Tracker, intent: str) -> bool:
     """An 'answer' when the bot asked nothing is most likely a misread question."""
     if intent == "inform":
         return True
-    words = len((tracker.latest_message.get("text") or "").split())
+    words = word_count(tracker.latest_message.get("text") or "")
     return intent in ("affirm", "deny") and words > 4
 
 

@@ -35,6 +35,11 @@ def plan_topic(topic: str, role: str | None, catalog: Catalog) -> Plan:
     return Plan(answer=f"utter_{topic}", ticket=entry.ticket_for(role))
 
 
+def word_count(text: str) -> int:
+    """Words only: French puts a space before "?" and "!", which are no words."""
+    return len(re.findall(r"\w+", text))
+
+
 def interruption(
     text: str, intent: str | None, confidence: float, understood: bool, kind: str,
     threshold: float,
@@ -50,7 +55,7 @@ def interruption(
     if intent is None or intent in ANSWER_INTENTS - {"deny"} or confidence < threshold:
         return None
     if kind == "text":
-        short = len(re.findall(r"\w+", text)) <= 4  # French puts a space before "?" and "!"
+        short = word_count(text) <= 4
         return intent if not understood or (short and intent in SMALL_TALK) else None
     # "une" in "comment facturer une prime ?" reads as a count: a question is no answer.
     if understood and "?" not in text:
