@@ -54,7 +54,7 @@ $(MODEL): $(TRAIN_INPUTS) $(SPACY_DIR)/meta.json
 
 # ---- running -----------------------------------------------------------------------------
 actions: install
-	$(VENV)/bin/python -m rasa_sdk --actions actions --port $(ACTION_PORT)
+	$(VENV)/bin/python -m serving.action_server --port $(ACTION_PORT)
 
 run: install train
 	@WEB_PORT=$(WEB_PORT) scripts/run.sh $(ACTION_PORT) $(RASA_PORT)
@@ -67,7 +67,7 @@ test: install lint unit validate train test-nlu test-stories test-e2e
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
-	$(VENV)/bin/ruff check actions channels tests scripts
+	$(VENV)/bin/ruff check actions channels serving tests scripts
 	$(PY) scripts/sync_domain.py --check
 
 unit: $(STAMPS)/deps

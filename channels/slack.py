@@ -13,6 +13,9 @@ Declared in a credentials file as `channels.slack.SlackChannel:` (see credential
   only drops `http_timeout` retries, so a retried "Confirmer" could otherwise be handled twice.
 - Slack's url_verification challenge is answered in text/plain, the form Slack documents (Rasa
   answers it as a JSON string).
+- Messages go through channels.guard like the other channels' (an empty or too long message is
+  answered at once; payloads the bot never offers are read as text), and the bot's text is
+  escaped for mrkdwn, so a detail the user typed ("<!channel>") is shown, never interpreted.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.guard import screen
+from channels.screening import AgentScreen
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -47,6 +53,12 @@ ENV_FALLBACKS: dict[str, str] = {
 }
 REQUIRED_KEYS = ("slack_token", "slack_signing_secret")
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
+MRKDWN_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Text Slack shows as typed: its three control characters escaped, as Slack documents."""
+    return text.translate(MRKDWN_ESCAPES)
 
 
 def resolve_settings(
@@ -89,11 +101,15 @@ class SlackOutput(SlackBot):
         # SlackBot builds its client without base_url; building one makes no network call.
         self.client = AsyncWebClient(token, base_url=base_url, proxy=proxy)
 
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, escape_mrkdwn(text), **kwargs)
+
 
 class SlackChannel(SlackInput):
     """Slack input channel; served at /webhooks/slack/webhook like Rasa's own (same name())."""
 
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    screen_state: AgentScreen | None = None
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -112,6 +128,28 @@ class SlackChannel(SlackInput):
             thread_id,
             self.proxy,
             base_url=self.slack_api_url,
+        )
+
+    async def process_message(
+        self,
+        request: Request,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: str | None,
+        metadata: dict | None,
+    ) -> Any:
+        if self.screen_state is None:
+            self.screen_state = AgentScreen()
+        agent = request.app.ctx.agent
+        screened = screen(text, self.screen_state.policy(agent))
+        if screened.problem:
+            answer = self.screen_state.answer(agent, screened.problem)
+            channel = (metadata or {}).get("out_channel") or sender_id
+            thread = (metadata or {}).get("thread_id") if self.use_threads else None
+            await self.get_output_channel(channel, thread).send_text_message(sender_id, answer)
+            return response.text("")
+        return await super().process_message(
+            request, on_new_message, screened.text, sender_id, metadata
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -133,9 +171,11 @@ class SlackChannel(SlackInput):
         if not self.is_request_from_slack_authentic(request):
             logger.warning("Slack webhook: rejected a request with a bad or stale signature")
             return response.text("invalid or stale Slack signature", status=HTTPStatus.UNAUTHORIZED)
-        challenge = self._url_verification_challenge(request)
-        if challenge is not None:
-            return response.text(challenge)
+        payload = self._json_payload(request)
+        if payload is not None and not isinstance(payload, dict):
+            return response.text("the body must be a JSON object", status=HTTPStatus.BAD_REQUEST)
+        if isinstance(payload, dict) and payload.get("type") == "url_verification":
+            return response.text(str(payload.get("challenge", "")))
         retry_num = request.headers.get(RETRY_NUM_HEADER)
         if retry_num:
             # The first delivery was already handed to Rasa (it answers at once and processes in
@@ -150,13 +190,11 @@ class SlackChannel(SlackInput):
         return None
 
     @staticmethod
-    def _url_verification_challenge(request: Request) -> str | None:
+    def _json_payload(request: Request) -> Any:
+        """The JSON body (any JSON value; a non-JSON body as a string), None for a form body."""
         if not (request.headers.get("content-type") or "").startswith("application/json"):
             return None
         try:
-            payload = json.loads(request.body or b"")
+            return json.loads(request.body or b"")
         except ValueError:
-            return None  # Rasa's handler answers malformed bodies
-        if isinstance(payload, dict) and payload.get("type") == "url_verification":
-            return str(payload.get("challenge", ""))
-        return None
+            return "not JSON"

@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server (or the shell); Ctrl-C stops both.
+# OCBOT_PROFILE=production uses deploy/endpoints.production.yml and
+# deploy/credentials.production.yml (PostgreSQL, Redis; see docs/deployment.md).
 set -euo pipefail
 ACTION_PORT=${1:-5055}
 RASA_PORT=${2:-5005}
 MODE=${3:-server}
 cd "$(dirname "$0")/.."
+# Conversations, tickets and the session key under var/ are readable by their owner only.
+umask 077
 mkdir -p var
+chmod 700 var
+
+PROFILE=${OCBOT_PROFILE:-local}
+case "$PROFILE" in
+  local)
+    ENDPOINTS=endpoints.yml; CREDENTIALS=credentials.yml; CORS=${OCBOT_CORS_ORIGIN:-*} ;;
+  production)
+    ENDPOINTS=deploy/endpoints.production.yml; CREDENTIALS=deploy/credentials.production.yml
+    CORS=${OCBOT_CORS_ORIGIN:?set OCBOT_CORS_ORIGIN to the mentor space origin}
+    : "${OCBOT_SESSION_SECRET:?set OCBOT_SESSION_SECRET (shared by every Rasa server)}" ;;
+  *) echo "OCBOT_PROFILE must be local or production (got '$PROFILE')"; exit 2 ;;
+esac
 
 # A typo in rules/ stops here, loudly, before any server starts.
 .venv/bin/python -m actions.business
 
-.venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" >var/actions.log 2>&1 &
+.venv/bin/python -m serving.action_server --port "$ACTION_PORT" >var/actions.log 2>&1 &
 ACTIONS_PID=$!
 WEB_PID=""
 stop() {
@@ -25,14 +41,13 @@ for _ in $(seq 1 60); do
 done
 
 if [ "$MODE" = shell ]; then
-  .venv/bin/rasa shell --model models/ocbot.tar.gz --endpoints endpoints.yml
+  .venv/bin/python -m serving.rasa_server shell --model models/ocbot.tar.gz --endpoints "$ENDPOINTS"
   exit
 fi
 
 # Slack joins the channels only when its secrets are in the environment (never in a file).
-CREDENTIALS=credentials.yml
 if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
-  cat credentials.yml channels/credentials_slack.yml > var/credentials.yml
+  cat "$CREDENTIALS" channels/credentials_slack.yml > var/credentials.yml
   CREDENTIALS=var/credentials.yml
   echo "  Slack:     http://127.0.0.1:$RASA_PORT/webhooks/slack/webhook"
 fi
@@ -41,11 +56,13 @@ WEB_PORT=${WEB_PORT:-8080}
 .venv/bin/python scripts/serve_web.py "$WEB_PORT" >var/web.log 2>&1 &
 WEB_PID=$!
 
-echo "Assistant starting on http://127.0.0.1:$RASA_PORT"
+echo "Assistant starting on http://127.0.0.1:$RASA_PORT (profile: $PROFILE)"
 echo "  Web chat:  http://localhost:$WEB_PORT/  (sample Espace mentor page with the widget)"
 echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
 echo "             {\"sender\": \"me\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
 echo "  socket.io: http://127.0.0.1:$RASA_PORT/socket.io"
 echo "  Actions log: var/actions.log.  Ctrl-C stops both servers."
-.venv/bin/rasa run --model models/ocbot.tar.gz --endpoints endpoints.yml \
-  --credentials "$CREDENTIALS" --interface 127.0.0.1 --port "$RASA_PORT" --cors "*"
+# No --enable-api: Rasa's HTTP API (conversations, model, ...) stays off.
+.venv/bin/python -m serving.rasa_server run --model models/ocbot.tar.gz --endpoints "$ENDPOINTS" \
+  --credentials "$CREDENTIALS" --interface "${RASA_INTERFACE:-127.0.0.1}" --port "$RASA_PORT" \
+  --cors "$CORS"

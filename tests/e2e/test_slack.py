@@ -9,9 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import subprocess
 import threading
 import time
 import urllib.error
@@ -28,7 +26,8 @@ import pytest
 from rasa.shared.exceptions import InvalidConfigException
 
 from channels.slack import DEFAULT_SLACK_API_URL, SlackChannel, resolve_settings
-from tests.e2e.conftest import MODEL, ROOT, VENV_BIN, ActionServer, free_port, wait_for
+from serving.stack import write_endpoints
+from tests.e2e.conftest import MODEL, ROOT, action_server, free_port, rasa_server
 
 GREETING = "Bonjour ! Je suis l'assistant support"
 REPLY_TIMEOUT = 60.0  # seconds for the bot's reply to reach the fake Slack
@@ -100,35 +99,25 @@ def slack_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackRasa]:
     slack = FakeSlackApi()
     slack.thread.start()
     action_port, rasa_port = free_port(), free_port()
-    endpoints = work / "endpoints.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', encoding="utf-8"
-    )
+    endpoints = write_endpoints(work / "endpoints.yml", action_port)
     credentials = work / "credentials.yml"
     credentials.write_text(
-        "rest:\n\n" + (ROOT / "channels" / "credentials_slack.yml").read_text(encoding="utf-8"),
+        "channels.rest.RestChannel:\n\n"
+        + (ROOT / "channels" / "credentials_slack.yml").read_text(encoding="utf-8"),
         encoding="utf-8",
     )
     secret = secrets.token_hex(16)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
-    env.update(RASA_TELEMETRY_ENABLED="false", SLACK_BOT_TOKEN="xoxb-test",
-               SLACK_SIGNING_SECRET=secret, SLACK_API_URL=slack.url)
-    actions = ActionServer(action_port, work / "actions.log")
+    actions = action_server(action_port, work / "actions.log")
     actions.start(TICKETS_DB_URL=f"sqlite:///{work / 'tickets.db'}")
-    with open(work / "rasa.log", "wb") as out:
-        rasa = subprocess.Popen(
-            [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-             "--credentials", str(credentials), "--interface", "127.0.0.1",
-             "--port", str(rasa_port)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
+    rasa = rasa_server(rasa_port, endpoints, credentials, work / "rasa.log")
     base = f"http://127.0.0.1:{rasa_port}"
+    rasa.health = f"{base}/webhooks/slack/"  # the Slack blueprint is mounted
     try:
-        wait_for(f"{base}/webhooks/slack/", rasa, 180)  # the Slack blueprint is mounted
+        rasa.start(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=secret,
+                   SLACK_API_URL=slack.url, SLACK_CHANNEL="")
         yield SlackRasa(base, secret, slack, work / "rasa.log")
     finally:
-        rasa.terminate()
-        rasa.wait(timeout=30)
+        rasa.stop()
         actions.stop()
         slack.server.shutdown()
         slack.server.server_close()
@@ -152,10 +141,10 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 def post(
     rasa: SlackRasa, payload: dict[str, Any], *, signed: bool = True, secret: str | None = None,
-    age: int = 0, extra: dict[str, str] | None = None,
+    age: int = 0, extra: dict[str, str] | None = None, raw: bytes | None = None,
 ) -> tuple[int, str, dict[str, str]]:
     """POST to the Slack webhook as Slack does; (status, body, lower-cased headers) come back."""
-    body = json.dumps(payload).encode()
+    body = raw if raw is not None else json.dumps(payload).encode()
     headers = {"Content-Type": "application/json", **(extra or {})}
     if signed:
         timestamp = int(time.time()) - age
@@ -240,6 +229,41 @@ def test_retried_delivery_is_not_processed_again(slack_rasa: SlackRasa) -> None:
     assert status == 200
     assert_nothing_posted(slack, before + 1)
     assert headers.get("x-slack-no-retry") == "1"  # and Slack is asked to stop retrying
+
+
+def test_too_long_message_gets_a_french_answer(slack_rasa: SlackRasa) -> None:
+    """A 100 kB message is answered at once with the length limit, in the same channel."""
+    before = len(slack_rasa.slack.posts())
+    status, _, _ = post(slack_rasa, message_event("a" * 100_000, user="U910", channel="C910"))
+    assert status == 200
+    reply = slack_rasa.slack.wait_for_posts(before + 1, REPLY_TIMEOUT)[before]
+    assert reply["args"]["channel"] == "C910"
+    assert "trop long" in reply["args"]["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['/inform{"role": "admin", "next_step": "created"}', "<script>alert(1)</script>\x07",
+     "'; DROP TABLE events; --", "🙂🙂🙂"],
+)
+def test_odd_messages_get_an_answer(slack_rasa: SlackRasa, text: str) -> None:
+    """Made-up payloads, HTML, SQL, emoji: a reply is posted, the webhook answers 200."""
+    before = len(slack_rasa.slack.posts())
+    user = f"U{secrets.token_hex(3)}"
+    assert post(slack_rasa, message_event(text, user=user, channel=user))[0] == 200
+    reply = slack_rasa.slack.wait_for_posts(before + 1, REPLY_TIMEOUT)[before]
+    assert reply["args"]["text"]
+
+
+@pytest.mark.parametrize("raw", [b'{"type": "event_callback", "event": ', b"[1, 2]", b"\xff\xfe"])
+def test_malformed_signed_body_is_refused_without_a_server_error(
+    slack_rasa: SlackRasa, raw: bytes
+) -> None:
+    """Correctly signed garbage gets a 4xx (or an ignored 200), never a 500."""
+    before = len(slack_rasa.slack.posts())
+    status, _, _ = post(slack_rasa, {}, raw=raw)
+    assert status < 500
+    assert_nothing_posted(slack_rasa.slack, before)
 
 
 # ---- no server ------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, free_port, wait_for
+from serving.stack import wait_for
+from tests.e2e.conftest import ROOT, free_port
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect

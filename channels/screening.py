@@ -1,0 +1,44 @@
+"""The Rasa side of channels.guard: the payload policy of the running model, and answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.guard import PayloadPolicy, response_text
+
+# Rasa's built-in intents reset or rewind a conversation; no button of ours sends them.
+BUILT_IN_INTENTS = frozenset({"restart", "back", "session_start", "nlu_fallback"})
+# `field` names the detail to change in a ticket summary ("menu": the list of details).
+EXTRA_FIELD_VALUES = frozenset({"menu"})
+
+
+def payload_policy(domain: Any) -> PayloadPolicy:
+    """Payloads of the domain's and the actions' buttons: our intents, `role` and `field` values."""
+    roles = next(
+        (slot.values for slot in domain.slots if slot.name == "role"), []
+    )
+    return PayloadPolicy(
+        intents=frozenset(domain.intents) - BUILT_IN_INTENTS,
+        entity_values={
+            "role": frozenset(value for value in roles if not value.startswith("__")),
+            "field": frozenset(slot.name for slot in domain.slots) | EXTRA_FIELD_VALUES,
+        },
+    )
+
+
+class AgentScreen:
+    """Policy and answer texts read lazily from the agent the Rasa server loaded."""
+
+    def __init__(self) -> None:
+        self._domain: Any = None
+        self._policy: PayloadPolicy | None = None
+
+    def policy(self, agent: Any) -> PayloadPolicy:
+        domain = agent.domain
+        if self._policy is None or domain is not self._domain:
+            self._domain, self._policy = domain, payload_policy(domain)
+        return self._policy
+
+    @staticmethod
+    def answer(agent: Any, response: str) -> str:
+        return response_text(agent.domain.responses, response)

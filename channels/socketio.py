@@ -1,0 +1,127 @@
+"""socket.io channel: Rasa 3.6's protocol, with server-issued sessions and input checks.
+
+Credentials key `channels.socketio.SocketIOChannel` (same events and options as Rasa's
+`socketio`, same /socket.io path). Differences from Rasa's channel:
+- `session_request` resumes a session only for an id this server signed (channels.sessions);
+  any other id, guessed or made up, gets a fresh session. Messages are attributed to the session
+  bound to the socket, never to a `session_id` the message claims.
+- every message goes through channels.guard like the REST channel's; malformed events are
+  dropped with a log line, never an exception.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import UserMessage, decode_bearer_token
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from channels.guard import screen
+from channels.screening import AgentScreen
+from channels.sessions import SessionSigner, load_secret
+
+logger = logging.getLogger(__name__)
+
+
+def metadata_of(data: dict) -> dict:
+    raw = data.get("metadata")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+class SocketIOChannel(SocketIOInput):
+    """Rasa's socket.io channel with signed sessions (see module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.screen = AgentScreen()
+        self.signer: SessionSigner | None = None
+        self.senders: dict[str, str] = {}  # socket id -> conversation id
+        self.app: Sanic | None = None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        self.signer = SessionSigner(load_secret(os.environ))
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.listener("before_server_start")
+        async def remember_app(app: Sanic, _: Any) -> None:
+            self.app = app
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
+            return self.accepts(auth)
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: str) -> None:
+            self.senders.pop(sid, None)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Any = None) -> None:
+            session_id, sender = self.open_session(data)
+            self.senders[sid] = sender
+            if self.session_persistence:
+                await sio.enter_room(sid, sender, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any = None) -> None:
+            await self.receive(sid, data, on_new_message)
+
+        return webhook
+
+    def accepts(self, auth: dict | None) -> bool:
+        if not self.jwt_key:
+            return True
+        token = auth.get("token") if isinstance(auth, dict) else None
+        return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+
+    def open_session(self, data: Any) -> tuple[str, str]:
+        """(session id to confirm, conversation id): the presented one if signed, else new."""
+        assert self.signer is not None
+        presented = data.get("session_id") if isinstance(data, dict) else None
+        sender = self.signer.sender_of(presented)
+        if sender is not None:
+            return presented, sender
+        if presented:
+            logger.warning("socket.io: refused an unsigned session id, issued a new session")
+        return self.signer.issue()
+
+    async def receive(
+        self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        assert self.sio is not None
+        sender = self.senders.get(sid) if self.session_persistence else sid
+        if sender is None or not isinstance(data, dict):
+            logger.warning("socket.io: dropped a message without a session or not an object")
+            return
+        agent = self.app.ctx.agent if self.app else None
+        if agent is None:
+            return
+        screened = screen(data.get("message"), self.screen.policy(agent))
+        if screened.problem:
+            text = self.screen.answer(agent, screened.problem)
+            await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid)
+            return
+        output = SocketIOOutput(self.sio, self.bot_message_evt)
+        await on_new_message(
+            UserMessage(screened.text, output, sender, input_channel=self.name(),
+                        metadata=metadata_of(data))
+        )

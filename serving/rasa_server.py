@@ -1,0 +1,29 @@
+"""`python -m serving.rasa_server <rasa arguments>`: Rasa's own CLI, with serving.resilience on.
+
+Used by `make run`, `make shell`, the end-to-end and reliability tests, the bench and the
+container image, so every Rasa server behaves the same when the action server is down.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Sanic reads SANIC_* settings from the environment: no request body over 1 MB (a message is
+# at most a few kB; Rasa's default is Sanic's 100 MB).
+REQUEST_MAX_SIZE = str(1_000_000)
+
+
+def main(argv: list[str]) -> None:
+    from rasa.__main__ import main as rasa_main
+
+    from serving import resilience
+
+    os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", REQUEST_MAX_SIZE)
+    resilience.install()
+    sys.argv = ["rasa", *argv]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

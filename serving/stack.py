@@ -1,0 +1,205 @@
+"""The assistant's processes on loopback, for the end-to-end and reliability tests and the bench.
+
+Each server is started the way `make run` starts it (serving.rasa_server, serving.action_server),
+on a free port, with its log in a file; PostgreSQL and Redis are Debian's binaries run as a
+throw-away instance in a folder (scripts/ensure_services.sh installs them).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "ocbot.tar.gz"
+PYTHON = str(Path(sys.executable))
+QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+             "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early ({process.returncode}) before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """Peak resident memory of a live process (VmHWM), in MB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+class Server:
+    """One process with a health URL; start() waits until it answers, stop() until it exits."""
+
+    def __init__(self, command: list[str], health: str, log: Path, timeout: float = 60) -> None:
+        self.command, self.health, self.log, self.timeout = command, health, log, timeout
+        self.process: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}
+
+    def start(self, **env: str) -> None:
+        self.stop()
+        self.env.update(env)
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(
+                self.command, cwd=ROOT, env={**os.environ, **QUIET_ENV, **self.env},
+                stdout=out, stderr=subprocess.STDOUT,
+            )
+        wait_for(self.health, self.process, self.timeout)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process and self.process.poll() is None else None
+
+
+def action_server(port: int, log: Path) -> Server:
+    return Server([PYTHON, "-m", "serving.action_server", "--port", str(port)],
+                  f"http://127.0.0.1:{port}/health", log)
+
+
+def rasa_server(port: int, endpoints: Path, credentials: Path, log: Path,
+                model: Path = MODEL) -> Server:
+    return Server(
+        [PYTHON, "-m", "serving.rasa_server", "run", "--model", str(model), "--endpoints",
+         str(endpoints), "--credentials", str(credentials), "--interface", "127.0.0.1",
+         "--port", str(port)],
+        f"http://127.0.0.1:{port}/", log, timeout=240,
+    )
+
+
+def write_endpoints(path: Path, action_port: int, stores: str = "") -> Path:
+    """An endpoints file for these ports; `stores` adds tracker/lock store sections as YAML."""
+    path.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{stores}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def sqlite_tracker(db: Path) -> str:
+    return f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{db}"\n'
+
+
+# ----------------------------------------------------------------- PostgreSQL and Redis
+
+
+def _service_user() -> tuple[list[str], pwd.struct_passwd | None]:
+    """PostgreSQL refuses to run as root: as root, run it as the `postgres` system user."""
+    if os.geteuid() != 0:
+        return [], None
+    user = pwd.getpwnam("postgres")
+    return ["runuser", "-u", "postgres", "--"], user
+
+
+class Postgres:
+    """A throw-away PostgreSQL cluster on loopback, trust authentication, database `ocbot`."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.folder, self.port = folder, port
+        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        if not binaries:
+            raise RuntimeError("PostgreSQL is not installed: run scripts/ensure_services.sh")
+        self.bin = Path(binaries[-1])
+        self.prefix, user = _service_user()
+        folder.mkdir(parents=True, exist_ok=True)
+        if user:
+            shutil.chown(folder, user.pw_uid, user.pw_gid)
+        self.data = folder / "data"
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.prefix, *args], check=True, capture_output=True, cwd="/")
+
+    def start(self) -> None:
+        if not self.data.exists():
+            self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U",
+                      "ocbot", "--no-sync")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l",
+                  str(self.folder / "postgres.log"), "-o",
+                  f"-p {self.port} -h 127.0.0.1 -k {self.folder} -c fsync=off", "start")
+        self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+                  "ocbot", "ocbot")
+
+    def stop(self) -> None:
+        if self.data.exists():
+            subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m",
+                            "fast", "stop"], capture_output=True, cwd="/")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://ocbot@127.0.0.1:{self.port}/ocbot"
+
+    def tracker_yaml(self) -> str:
+        return ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n"
+                f"  port: {self.port}\n  db: ocbot\n  username: ocbot\n  password: ''\n")
+
+
+class Redis:
+    """A throw-away Redis on loopback, no persistence."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.folder, self.port = folder, port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        if not binary:
+            raise RuntimeError("Redis is not installed: run scripts/ensure_services.sh")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=open(self.folder / "redis.log", "wb"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise TimeoutError("Redis did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def lock_yaml(self) -> str:
+        return (f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.port}\n  db: 1\n"
+                "  key_prefix: ocbot\n")
+

@@ -1,0 +1,43 @@
+"""channels.rest: which webhook bodies are refused with a 400."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels.rest import body_problem
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sender": "3f2a9c1e-6b1d-4b7e-9f51-0c2d8e7a1b44", "message": "Bonjour"},
+        {"sender": "mentor@example.com", "message": "", "metadata": {"role": "coach"}},
+        {"sender": "a", "message": "x", "metadata": None},
+    ],
+)
+def test_well_formed_bodies_pass(body):
+    """A string sender and message, an optional metadata object."""
+    assert body_problem(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (["sender", "message"], "JSON object"),
+        ("Bonjour", "JSON object"),
+        (None, "JSON object"),
+        ({"message": "Bonjour"}, "`sender`"),
+        ({"sender": "", "message": "Bonjour"}, "`sender`"),
+        ({"sender": 42, "message": "Bonjour"}, "`sender`"),
+        ({"sender": "a" * 129, "message": "Bonjour"}, "`sender`"),
+        ({"sender": "x y", "message": "Bonjour"}, "`sender`"),
+        ({"sender": "<script>", "message": "Bonjour"}, "`sender`"),
+        ({"sender": "me"}, "`message`"),
+        ({"sender": "me", "message": 3}, "`message`"),
+        ({"sender": "me", "message": ["a"]}, "`message`"),
+        ({"sender": "me", "message": "a", "metadata": "role=coach"}, "`metadata`"),
+    ],
+)
+def test_malformed_bodies_are_refused_with_a_reason(body, reason):
+    """Wrong shapes get a reason naming the field, never a crash further in."""
+    assert reason in body_problem(body)
