@@ -19,7 +19,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/nlu/*.yml)
 
-.PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories test-e2e bench clean
+.PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories \
+  test-e2e test-reliability bench clean
 
 help:
 	@echo "make run   - set up what is missing, train if needed, start the assistant"
@@ -63,7 +64,7 @@ shell: install train
 	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT) shell
 
 # ---- checks ------------------------------------------------------------------------------
-test: install lint unit validate train test-nlu test-stories test-e2e
+test: install lint unit validate train test-nlu test-stories test-e2e test-reliability
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
@@ -86,6 +87,11 @@ test-stories: $(MODEL)
 test-e2e: $(MODEL)
 	scripts/ensure_chromium.sh
 	OCBOT_E2E=1 $(PY) -m pytest tests/e2e
+
+# Real PostgreSQL and Redis (Debian's packages, installed if missing), two Rasa servers.
+test-reliability: $(MODEL)
+	scripts/ensure_services.sh
+	OCBOT_RELIABILITY=1 TICKETS_TEST_POSTGRES_URL= $(PY) -m pytest tests/reliability
 
 bench: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --out reports/nlu.json

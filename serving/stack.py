@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -65,6 +66,11 @@ class Server:
         self.env: dict[str, str] = {}
 
     def start(self, **env: str) -> None:
+        self.launch(**env)
+        self.wait_ready()
+
+    def launch(self, **env: str) -> None:
+        """Start the process without waiting (to start several servers side by side)."""
         self.stop()
         self.env.update(env)
         with open(self.log, "ab") as out:
@@ -72,6 +78,9 @@ class Server:
                 self.command, cwd=ROOT, env={**os.environ, **QUIET_ENV, **self.env},
                 stdout=out, stderr=subprocess.STDOUT,
             )
+
+    def wait_ready(self) -> None:
+        assert self.process is not None, "launch() first"
         wait_for(self.health, self.process, self.timeout)
 
     def stop(self) -> None:
@@ -130,20 +139,22 @@ def _service_user() -> tuple[list[str], pwd.struct_passwd | None]:
 class Postgres:
     """A throw-away PostgreSQL cluster on loopback, trust authentication, database `ocbot`."""
 
-    def __init__(self, folder: Path, port: int) -> None:
-        self.folder, self.port = folder, port
+    def __init__(self, port: int) -> None:
+        # Its own folder under /tmp: the `postgres` user cannot enter a root-only test folder.
+        self.folder, self.port = Path(tempfile.mkdtemp(prefix="ocbot-postgres-")), port
         binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
         if not binaries:
             raise RuntimeError("PostgreSQL is not installed: run scripts/ensure_services.sh")
         self.bin = Path(binaries[-1])
         self.prefix, user = _service_user()
-        folder.mkdir(parents=True, exist_ok=True)
         if user:
-            shutil.chown(folder, user.pw_uid, user.pw_gid)
-        self.data = folder / "data"
+            shutil.chown(self.folder, user.pw_uid, user.pw_gid)
+        self.data = self.folder / "data"
 
     def _run(self, *args: str) -> None:
-        subprocess.run([*self.prefix, *args], check=True, capture_output=True, cwd="/")
+        done = subprocess.run([*self.prefix, *args], capture_output=True, text=True, cwd="/")
+        if done.returncode:
+            raise RuntimeError(f"{Path(args[0]).name} failed: {done.stderr or done.stdout}")
 
     def start(self) -> None:
         if not self.data.exists():
@@ -159,14 +170,11 @@ class Postgres:
         if self.data.exists():
             subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m",
                             "fast", "stop"], capture_output=True, cwd="/")
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
     def url(self) -> str:
         return f"postgresql://ocbot@127.0.0.1:{self.port}/ocbot"
-
-    def tracker_yaml(self) -> str:
-        return ("tracker_store:\n  type: SQL\n  dialect: postgresql\n  url: 127.0.0.1\n"
-                f"  port: {self.port}\n  db: ocbot\n  username: ocbot\n  password: ''\n")
 
 
 class Redis:
@@ -198,8 +206,3 @@ class Redis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
-
-    def lock_yaml(self) -> str:
-        return (f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.port}\n  db: 1\n"
-                "  key_prefix: ocbot\n")
-

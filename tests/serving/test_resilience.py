@@ -8,11 +8,24 @@ from typing import Any
 import aiohttp
 import pytest
 from rasa.core.actions.action import RemoteAction
-from rasa.shared.core.events import BotUttered, FollowupAction, SlotSet, UserUttered
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
-from serving.resilience import TurnMemo, is_unavailable, resilient
+from serving.resilience import (
+    ActionServerUnavailable,
+    is_unavailable,
+    resilient_run,
+    resilient_run_action,
+)
 
 
 class FakeNlg:
@@ -29,11 +42,18 @@ class FakeChannel:
 
 
 def refused() -> RasaException:
-    error = RasaException("Failed to run custom action")
-    error.__cause__ = aiohttp.ClientConnectorError(
-        connection_key=None, os_error=ConnectionRefusedError(111, "refused")  # type: ignore[arg-type]
-    )
-    return error
+    """What RemoteAction raises when the connection is refused: raised while handling it."""
+    try:
+        try:
+            raise aiohttp.ClientConnectorError(
+                connection_key=None,  # type: ignore[arg-type]
+                os_error=ConnectionRefusedError(111, "refused"),
+            )
+        except aiohttp.ClientConnectionError:
+            raise RasaException("Failed to execute custom action") from None
+    except RasaException as error:
+        error.__suppress_context__ = False
+        return error
 
 
 def server_error(status: int) -> RasaException:
@@ -55,15 +75,14 @@ class ScriptedRun:
         return self.events
 
 
-def tracker(text: str = "Jean Dupont", timestamp: float = 1.0) -> DialogueStateTracker:
-    return DialogueStateTracker.from_events("s1", [UserUttered(text, timestamp=timestamp)])
+def tracker(text: str = "Jean Dupont") -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("s1", [UserUttered(text)])
 
 
-def call(run: Any, action: str = "validate_ticket_form", memo: TurnMemo | None = None,
-         state: DialogueStateTracker | None = None) -> list:
-    wrapped = resilient(run, memo or TurnMemo(), delays=(0, 0))
+def call(run: Any, action: str = "validate_ticket_form") -> list:
+    wrapped = resilient_run(run, delays=(0, 0))
     return asyncio.run(
-        wrapped(RemoteAction(action, None), FakeChannel(), FakeNlg(), state or tracker(), None)
+        wrapped(RemoteAction(action, None), FakeChannel(), FakeNlg(), tracker(), None)
     )
 
 
@@ -74,50 +93,35 @@ def test_a_refused_connection_is_retried_until_it_works():
     assert run.calls == 3
 
 
-def test_an_action_server_that_stays_down_gets_a_french_message_and_listens():
-    """After the retries: the 'unavailable' response, then the bot waits for the user."""
+def test_an_action_server_that_stays_down_is_reported_after_the_retries():
+    """Three refusals: ActionServerUnavailable, which no `except Exception` catches."""
     run = ScriptedRun(refused(), refused(), refused())
-    events = call(run)
-    assert [type(e) for e in events] == [BotUttered, FollowupAction]
-    assert events[0].text == "<utter_service_unavailable>"
-    assert events[1].action_name == "action_listen"
+    with pytest.raises(ActionServerUnavailable) as raised:
+        call(run)
+    assert not isinstance(raised.value, Exception)
+    assert raised.value.action == "validate_ticket_form"
     assert run.calls == 3
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
 def test_a_failing_action_server_is_not_retried(status):
-    """A 5xx may have run part of the action: no retry, the user is told."""
+    """A 5xx may have run part of the action: no retry."""
     run = ScriptedRun(server_error(status))
-    assert isinstance(call(run)[0], BotUttered)
+    with pytest.raises(ActionServerUnavailable):
+        call(run)
     assert run.calls == 1
 
 
 def test_a_timeout_is_not_retried():
-    """The action may still be running: no retry, the user is told."""
+    """The action may still be running: no retry."""
     run = ScriptedRun(asyncio.TimeoutError())
-    assert isinstance(call(run)[0], BotUttered)
+    with pytest.raises(ActionServerUnavailable):
+        call(run)
     assert run.calls == 1
 
 
-def test_the_user_is_told_once_per_turn():
-    """Several failing actions in one turn: one message, each still stops the turn."""
-    memo, state = TurnMemo(), tracker()
-    first = call(ScriptedRun(server_error(500)), memo=memo, state=state)
-    second = call(ScriptedRun(server_error(500)), action="action_respond", memo=memo, state=state)
-    assert [type(e) for e in first] == [BotUttered, FollowupAction]
-    assert [type(e) for e in second] == [FollowupAction]
-
-
-def test_the_next_turn_is_told_again():
-    """A new user message that also fails gets its own message."""
-    memo = TurnMemo()
-    call(ScriptedRun(server_error(500)), memo=memo, state=tracker(timestamp=1.0))
-    events = call(ScriptedRun(server_error(500)), memo=memo, state=tracker(timestamp=2.0))
-    assert isinstance(events[0], BotUttered)
-
-
 def test_the_slot_mapping_check_fails_silently():
-    """action_validate_slot_mappings runs every turn; the turn's real action tells the user."""
+    """action_validate_slot_mappings runs every turn; the turn's real action reports it."""
     assert call(ScriptedRun(server_error(500)), action="action_validate_slot_mappings") == []
 
 
@@ -132,10 +136,44 @@ def test_other_errors_are_left_to_rasa(error):
     assert not is_unavailable(error)
 
 
-def test_the_memo_forgets_the_oldest_turns():
-    """The memo is bounded."""
-    memo = TurnMemo(size=2)
-    for turn in range(3):
-        assert memo.first_time(("s", float(turn)))
-    assert memo.first_time(("s", 0.0))
-    assert not memo.first_time(("s", 2.0))
+def run_action_that(outcome: BaseException | bool) -> Any:
+    async def run_action(*_: Any) -> bool:
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    return resilient_run_action(run_action)
+
+
+def test_the_processor_reverts_the_turn_and_tells_the_user():
+    """Unavailable: the turn is reverted, the French message sent and logged, the bot waits."""
+    state, channel = form_tracker(), CollectingOutputChannel()
+    wrapped = run_action_that(ActionServerUnavailable("validate_decision_form"))
+    assert asyncio.run(wrapped(None, None, state, channel, FakeNlg(), None)) is False
+    assert [m["text"] for m in channel.messages] == ["<utter_service_unavailable>"]
+    assert isinstance(state.events[-3], UserUtteranceReverted)
+    assert state.latest_bot_utterance.text == "<utter_service_unavailable>"
+    assert state.latest_action_name == "action_listen"  # so the next answer goes to the form
+    assert state.active_loop_name == "decision_form"
+    assert state.get_slot("requested_slot") == "invoice_status"
+    assert state.get_slot("invoice_status") is None  # the unvalidated answer is not kept
+
+
+def test_the_processor_wrapper_passes_normal_results_through():
+    """Without an outage the processor's own answer comes back unchanged."""
+    wrapped = run_action_that(True)
+    assert asyncio.run(wrapped(None, None, form_tracker(), CollectingOutputChannel(), None, None))
+
+
+def form_tracker() -> DialogueStateTracker:
+    """A decision form waiting for invoice_status; the user has just answered."""
+    domain = Domain.from_dict({"slots": {
+        "requested_slot": {"type": "any", "mappings": [{"type": "custom"}]},
+        "invoice_status": {"type": "any", "mappings": [{"type": "custom"}]},
+    }, "forms": {"decision_form": {"required_slots": []}}})
+    return DialogueStateTracker.from_events("s1", [
+        ActionExecuted("action_listen"), UserUttered("paiement"),
+        ActionExecuted("decision_form"), ActiveLoop("decision_form"),
+        SlotSet("requested_slot", "invoice_status"), ActionExecuted("action_listen"),
+        UserUttered("payée"), SlotSet("invoice_status", "payée"),
+    ], slots=domain.slots)

@@ -1,0 +1,126 @@
+"""The production profile holds: servers share conversations, survive restarts and outages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
+import pytest
+
+from serving.stack import ROOT
+from tests.reliability.conftest import Stack, say
+
+PAYMENT = "mon virement n'est pas arrivé alors que la facture est payée"
+ASKS_STATUS = "statut de votre facture"
+ASKS_SINCE = "Depuis quelle date"
+ASKS_MONTH = "Quel mois de facturation"
+SUMMARY = "Voici votre demande"
+UNAVAILABLE = "momentanément indisponible"
+
+
+def sender() -> str:
+    return f"rel-{uuid.uuid4().hex[:12]}"
+
+
+def tickets_of(stack: Stack, me: str) -> list[dict]:
+    listing = subprocess.run(
+        [sys.executable, "-m", "actions.tickets", "list", "--json"], cwd=ROOT, check=True,
+        capture_output=True, text=True,
+        env={"TICKETS_DB_URL": stack.postgres.url, "PATH": ""},
+    )
+    return [t for t in json.loads(listing.stdout) if t["sender_id"] == me]
+
+
+def stored_events(stack: Stack, me: str) -> list[dict]:
+    with psycopg2.connect(stack.postgres.url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (me,))
+        return [json.loads(row[0]) for row in cursor.fetchall()]
+
+
+def test_a_conversation_started_on_one_server_continues_on_the_other(stack):
+    """Each turn on another Rasa server: the form goes on where the previous server left it."""
+    me = sender()
+    assert ASKS_STATUS in say(stack.a, me, PAYMENT)
+    assert ASKS_SINCE in say(stack.b, me, "payée")
+    reply = say(stack.a, me, "le 2 novembre")
+    assert "2 novembre" in reply and ASKS_MONTH in reply
+    assert SUMMARY in say(stack.b, me, "octobre")
+    assert "OC-" in say(stack.a, me, "/affirm")
+    [ticket] = tickets_of(stack, me)
+    assert ticket["category"] == "payment_missing"
+    assert ticket["details"]["invoice_month"] == "octobre 2026"
+
+
+def test_a_form_survives_a_restart_of_the_rasa_server(stack):
+    """The server that held the form is restarted: the next answer continues the same form."""
+    me = sender()
+    say(stack.a, me, PAYMENT)
+    assert ASKS_SINCE in say(stack.a, me, "payée")
+    stack.a.stop()
+    stack.a.start()
+    reply = say(stack.a, me, "le 2 novembre")
+    assert ASKS_MONTH in reply
+
+
+def test_action_server_down_gets_a_french_message_and_the_form_resumes(stack):
+    """Actions down: the user is told, nothing is lost; back up: the same answer continues."""
+    me = sender()
+    say(stack.b, me, PAYMENT)
+    stack.actions.stop()
+    try:
+        down = say(stack.b, me, "payée")
+    finally:
+        stack.actions.start()
+    assert UNAVAILABLE in down
+    # The form is still open: the same answer, sent again, gets the next question.
+    assert ASKS_SINCE in say(stack.a, me, "payée")
+    assert ASKS_MONTH in say(stack.b, me, "le 2 novembre")
+    assert SUMMARY in say(stack.a, me, "octobre")
+    assert "OC-" in say(stack.b, me, "/affirm")
+    assert len(tickets_of(stack, me)) == 1
+
+
+def test_the_ticket_is_created_once_when_both_servers_get_the_confirmation(stack):
+    """A double click reaching both servers at once: one ticket (Redis lock + idempotency)."""
+    me = sender()
+    say(stack.a, me, PAYMENT)
+    say(stack.a, me, "payée")
+    say(stack.a, me, "le 2 novembre")
+    assert SUMMARY in say(stack.a, me, "octobre")
+    with ThreadPoolExecutor(2) as pool:
+        replies = list(pool.map(lambda server: say(server, me, "/affirm"), (stack.a, stack.b)))
+    assert sum("OC-" in reply for reply in replies) >= 1
+    assert len(tickets_of(stack, me)) == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_concurrent_messages_of_one_conversation_are_all_kept(stack, attempt):
+    """Messages of one user sent to both servers at once are processed one after the other."""
+    me = sender()
+    with ThreadPoolExecutor(4) as pool:
+        replies = list(pool.map(lambda i: say((stack.a, stack.b)[i % 2], me, "bonjour"),
+                                range(4)))
+    assert all(replies)
+    events = stored_events(stack, me)
+    assert sum(e["event"] == "user" for e in events) == 4, [
+        (e["event"], e.get("name") or e.get("text")) for e in events]
+    assert sum(e["event"] == "bot" for e in events) >= 4
+
+
+def test_the_action_server_refuses_callers_without_the_token(stack):
+    """Only the Rasa servers, which send the token, may run actions."""
+    request = urllib.request.Request(
+        stack.actions.health.replace("/health", "/webhook"), method="POST",
+        data=json.dumps({"next_action": "action_respond", "tracker": {}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401
+
