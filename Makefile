@@ -25,7 +25,7 @@ TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/n
 help:
 	@echo "make run   - set up what is missing, train if needed, start the assistant"
 	@echo "make test  - lint, unit tests, data validation, training, NLU and story tests"
-	@echo "make shell - chat in the terminal;  make bench - NLU figures (reports/nlu.json)"
+	@echo "make shell - chat in the terminal;  make bench - NLU figures and load bench (reports/)"
 
 # ---- set-up ------------------------------------------------------------------------------
 install: $(STAMPS)/deps $(SPACY_DIR)/meta.json
@@ -93,8 +93,11 @@ test-reliability: $(MODEL)
 	scripts/ensure_services.sh
 	OCBOT_RELIABILITY=1 TICKETS_TEST_POSTGRES_URL= $(PY) -m pytest tests/reliability
 
+# NLU figures, then USERS simulated users x 10 turns over REST: reports/bench.json and .md.
+USERS ?= 50
 bench: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --out reports/nlu.json
+	$(PY) scripts/bench.py --users $(USERS)
 
 clean:
 	rm -rf models results reports .rasa $(STAMPS)

@@ -50,8 +50,10 @@ def slot_values(tracker: Tracker, names: tuple[str, ...] | list[str]) -> dict[st
     return {name: tracker.get_slot(name) for name in names}
 
 
-def clear(names: Any) -> list[dict[str, Any]]:
-    return [SlotSet(name, None) for name in names]
+def clear(tracker: Tracker, names: Any) -> list[dict[str, Any]]:
+    """Empty the slots that hold a value (a SlotSet per field on every topic would make each
+    conversation's event log, and every later turn's tracker load, grow by dozens of events)."""
+    return [SlotSet(name, None) for name in names if tracker.get_slot(name) is not None]
 
 
 def transcript(tracker: Tracker) -> list[dict[str, Any]]:

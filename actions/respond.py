@@ -26,7 +26,7 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     dispatcher.utter_message(response=plan.answer)
     if plan.decision:
         return [
-            *context.clear(context.catalog().fields),
+            *context.clear(tracker, context.catalog().fields),
             SlotSet("topic", topic), SlotSet("decision_rule", plan.decision),
             SlotSet("flow", "decision"), SlotSet("pending_topic", None),
             SlotSet("next_step", "decision"),

@@ -32,7 +32,7 @@ def start_ticket(
     dispatcher.utter_message(response="utter_ticket_start", category_label=label)
     known = {k: v for k, v in (prefill or {}).items() if k in names}
     return [
-        *context.clear(names),
+        *context.clear(tracker, names),
         *[SlotSet(name, value) for name, value in known.items()],
         SlotSet("ticket_category", category),
         SlotSet("ticket_key", None),

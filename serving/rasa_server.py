@@ -1,4 +1,5 @@
-"""`python -m serving.rasa_server <rasa arguments>`: Rasa's own CLI, with serving.resilience on.
+"""`python -m serving.rasa_server <rasa arguments>`: Rasa's own CLI, with serving.resilience and
+serving.performance on.
 
 Used by `make run`, `make shell`, the end-to-end and reliability tests, the bench and the
 container image, so every Rasa server behaves the same when the action server is down.
@@ -17,9 +18,10 @@ REQUEST_MAX_SIZE = str(1_000_000)
 def main(argv: list[str]) -> None:
     from rasa.__main__ import main as rasa_main
 
-    from serving import resilience
+    from serving import performance, resilience
 
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", REQUEST_MAX_SIZE)
+    performance.install()
     resilience.install()
     sys.argv = ["rasa", *argv]
     rasa_main()

@@ -61,8 +61,9 @@ def test_answer_only_topic_offers_nothing():
 
 
 def test_request_human_opens_the_offered_category():
-    """'Ouvrir une demande' after an answer starts the ticket of that topic."""
-    tracker = make_tracker({"role": "mentor", "offered_ticket": "videoconference"},
+    """'Ouvrir une demande' after an answer starts the ticket of that topic, details emptied."""
+    tracker = make_tracker({"role": "mentor", "offered_ticket": "videoconference",
+                            "problem_nature": "old answer", "session_link": "old link"},
                            intent="request_human")
     dispatcher, events = run(tracker)
     assert responses(dispatcher) == ["utter_ticket_start"]
@@ -122,3 +123,12 @@ def test_role_given_first_is_acknowledged():
                            entities=[{"entity": "role", "value": "je suis coach"}])
     dispatcher, _ = run(tracker)
     assert responses(dispatcher) == ["utter_role_noted"]
+
+
+def test_starting_a_rule_empties_only_the_slots_that_hold_a_value():
+    """A new topic clears the previous answers without logging a SlotSet for every field."""
+    tracker = make_tracker({"role": "mentor", "invoice_status": "payee"}, intent="payment_missing")
+    _, events = run(tracker)
+    cleared = [e["name"] for e in events if e.get("event") == "slot" and e["value"] is None]
+    assert "invoice_status" in cleared
+    assert "student_name" not in cleared
