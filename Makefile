@@ -91,7 +91,7 @@ test-e2e: $(MODEL)
 # Real PostgreSQL and Redis (Debian's packages, installed if missing), two Rasa servers.
 test-reliability: $(MODEL)
 	scripts/ensure_services.sh
-	OCBOT_RELIABILITY=1 TICKETS_TEST_POSTGRES_URL= $(PY) -m pytest tests/reliability
+	OCBOT_RELIABILITY=1 $(PY) -m pytest tests/reliability
 
 # NLU figures, then USERS simulated users x 10 turns over REST: reports/bench.json and .md.
 USERS ?= 50

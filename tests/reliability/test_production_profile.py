@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.error
@@ -124,3 +125,16 @@ def test_the_action_server_refuses_callers_without_the_token(stack):
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
 
+
+
+def test_the_ticket_store_tests_pass_on_this_postgresql(stack):
+    """tests/tickets' PostgreSQL cases (skipped without a server) run on a database of its own."""
+    url = stack.postgres.create_database("ticket_contract")  # they drop their table
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/tickets", "-q", "-p", "no:warnings",
+         "-k", "postgres"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "TICKETS_TEST_POSTGRES_URL": url},
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " skipped" not in run.stdout, run.stdout[-1000:]
