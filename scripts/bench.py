@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from serving.stack import (  # noqa: E402
     ROOT,
     action_server,
     free_port,
+    list_tickets,
     peak_rss_mb,
     rasa_server,
     sqlite_tracker,
@@ -93,12 +93,8 @@ async def load(url: str, users: int) -> tuple[list[list[float]], list[str], floa
 
 
 def tickets_for(db: Path, senders: list[str]) -> int:
-    listing = subprocess.run(
-        [sys.executable, "-m", "actions.tickets", "list", "--json"], cwd=ROOT, check=True,
-        capture_output=True, text=True, env={"TICKETS_DB_URL": f"sqlite:///{db}", "PATH": ""},
-    )
     wanted = set(senders)
-    return sum(ticket["sender_id"] in wanted for ticket in json.loads(listing.stdout))
+    return sum(ticket["sender_id"] in wanted for ticket in list_tickets(f"sqlite:///{db}"))
 
 
 def nlu_figures(path: Path) -> dict:

@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 umask 077
 mkdir -p var
 chmod 700 var
+# Files made before this umask (older checkouts) are tightened too.
+find var -maxdepth 1 -type f -exec chmod 600 {} +
 
 PROFILE=${OCBOT_PROFILE:-local}
 case "$PROFILE" in

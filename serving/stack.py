@@ -8,6 +8,7 @@ throw-away instance in a folder (scripts/ensure_services.sh installs them).
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
 import shutil
@@ -110,6 +111,15 @@ def rasa_server(port: int, endpoints: Path, credentials: Path, log: Path,
          "--port", str(port)],
         f"http://127.0.0.1:{port}/", log, timeout=240,
     )
+
+
+def list_tickets(db_url: str) -> list[dict]:
+    """Every ticket of a store, as the support team's CLI prints it (`list --json`)."""
+    listing = subprocess.run(
+        [PYTHON, "-m", "actions.tickets", "list", "--json"], cwd=ROOT, check=True,
+        capture_output=True, text=True, env={"TICKETS_DB_URL": db_url, "PATH": ""},
+    )
+    return json.loads(listing.stdout)
 
 
 def write_endpoints(path: Path, action_port: int, stores: str = "") -> Path:

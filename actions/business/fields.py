@@ -96,9 +96,13 @@ def _month(text: str, today: date) -> Reading:
     return _ok(f"{month[0]:04d}-{month[1]:02d}") if month else _bad("month")
 
 
+# Absences, follow-ups, sessions of one student: a four-digit answer is a typo, not a case.
+_MAX_COUNT = 999
+
+
 def _count(text: str) -> Reading:
     count = parsing.parse_count(text)
-    return _ok(str(count)) if count is not None and count >= 0 else _bad("count")
+    return _ok(str(count)) if count is not None and 0 <= count <= _MAX_COUNT else _bad("count")
 
 
 def _yes_no(text: str) -> Reading:

@@ -133,6 +133,17 @@ def test_count_answer_becomes_a_whole_number(text: str, expected: str) -> None:
     assert understand(field("count"), text, TODAY) == Reading(expected)
 
 
+@pytest.mark.parametrize("text", ["999999999999", "1000", "-3", "plein"])
+def test_absurd_counts_are_asked_again(text: str) -> None:
+    """Negative, unreadable or four-digit counts get the count explanation, nothing stored."""
+    assert understand(field("count"), text, TODAY) == Reading(None, "utter_invalid_count")
+
+
+def test_the_largest_count_accepted_is_999() -> None:
+    """999 is still a count."""
+    assert understand(field("count"), "999", TODAY) == Reading("999")
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("oui", "oui"), ("ouais", "oui"), ("Oui bien sûr", "oui"), ("non", "non"),

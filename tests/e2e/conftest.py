@@ -7,7 +7,6 @@ skips them unless OCBOT_E2E=1, because starting Rasa takes half a minute.
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
 
@@ -22,17 +21,13 @@ from serving.stack import (
     rasa_server,
     write_endpoints,
 )
+from tests.opt_in import skip_unless_enabled
 
 __all__ = ["MODEL", "ROOT", "Server", "action_server", "free_port", "rasa_server", "say", "texts"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("OCBOT_E2E") == "1":
-        return
-    skip = pytest.mark.skip(reason="end-to-end: run `make test-e2e` (OCBOT_E2E=1)")
-    for item in items:
-        if "e2e" in item.nodeid:
-            item.add_marker(skip)
+    skip_unless_enabled(items, "OCBOT_E2E", "e2e", "test-e2e")
 
 
 @pytest.fixture(scope="session")

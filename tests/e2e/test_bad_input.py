@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 import uuid
@@ -17,7 +15,8 @@ import uuid
 import pytest
 import socketio
 
-from tests.e2e.conftest import ROOT, say, texts
+from serving.stack import list_tickets
+from tests.e2e.conftest import say, texts
 
 
 def post_raw(base: str, body: bytes, content_type: str = "application/json") -> tuple[int, str]:
@@ -124,11 +123,7 @@ def test_odd_ticket_details_are_stored_verbatim_and_listed(servers, tmp_path):
     say(base, me, detail, role="mentor")
     created = texts(say(base, me, "/affirm", role="mentor"))
     assert "OC-" in created
-    listing = subprocess.run(
-        [sys.executable, "-m", "actions.tickets", "list", "--json"], cwd=ROOT, check=True,
-        capture_output=True, text=True, env={"TICKETS_DB_URL": f"sqlite:///{db}", "PATH": ""},
-    )
-    tickets = json.loads(listing.stdout)
+    tickets = list_tickets(f"sqlite:///{db}")
     assert [t["sender_id"] for t in tickets] == [me]
     assert detail in tickets[0]["details"].values()
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import uuid
 
-from tests.e2e.conftest import ROOT, say, texts
+from serving.stack import list_tickets
+from tests.e2e.conftest import say, texts
 
 
 def sender() -> str:
@@ -44,11 +42,7 @@ def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
     assert "OC-2026-" in reply
     again = texts(say(base, me, "/affirm", role="coach"))
     assert "déjà enregistrée" in again
-    listing = subprocess.run(
-        [sys.executable, "-m", "actions.tickets", "list", "--json"], cwd=ROOT, check=True,
-        capture_output=True, text=True, env={"TICKETS_DB_URL": f"sqlite:///{db}", "PATH": ""},
-    )
-    tickets = json.loads(listing.stdout)
+    tickets = list_tickets(f"sqlite:///{db}")
     assert [(t["category"], t["role"], t["sender_id"]) for t in tickets] == [
         ("invoice_call_missing", "coach", me)]
     assert tickets[0]["details"] == {"invoice_month": "octobre 2026"}

@@ -9,7 +9,6 @@ OCBOT_RELIABILITY=1, because they install and start real services.
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,18 +26,14 @@ from serving.stack import (
     free_port,
     rasa_server,
 )
+from tests.opt_in import skip_unless_enabled
 
 TODAY = "2026-11-20"
 TOKEN = "reliability-action-token"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("OCBOT_RELIABILITY") == "1":
-        return
-    skip = pytest.mark.skip(reason="reliability: run `make test-reliability` (OCBOT_RELIABILITY=1)")
-    for item in items:
-        if "reliability" in item.nodeid:
-            item.add_marker(skip)
+    skip_unless_enabled(items, "OCBOT_RELIABILITY", "reliability", "test-reliability")
 
 
 @dataclass

@@ -10,11 +10,12 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import psycopg2
 import pytest
 
-from serving.stack import ROOT
+from serving.stack import ROOT, list_tickets
 from tests.reliability.conftest import Stack, say
 
 PAYMENT = "mon virement n'est pas arrivé alors que la facture est payée"
@@ -30,12 +31,7 @@ def sender() -> str:
 
 
 def tickets_of(stack: Stack, me: str) -> list[dict]:
-    listing = subprocess.run(
-        [sys.executable, "-m", "actions.tickets", "list", "--json"], cwd=ROOT, check=True,
-        capture_output=True, text=True,
-        env={"TICKETS_DB_URL": stack.postgres.url, "PATH": ""},
-    )
-    return [t for t in json.loads(listing.stdout) if t["sender_id"] == me]
+    return [t for t in list_tickets(stack.postgres.url) if t["sender_id"] == me]
 
 
 def stored_events(stack: Stack, me: str) -> list[dict]:
@@ -138,3 +134,25 @@ def test_the_ticket_store_tests_pass_on_this_postgresql(stack):
     )
     assert run.returncode == 0, run.stdout[-3000:]
     assert " skipped" not in run.stdout, run.stdout[-1000:]
+
+
+LOOPBACK_HEX = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
+
+
+def listening_on(port: int) -> set[str]:
+    """Local addresses of the sockets listening on `port` (hex, as in /proc/net/tcp[6])."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.rsplit(":", 1)
+            if state == "0A" and int(port_hex, 16) == port:
+                found.add(address)
+    return found
+
+
+def test_every_server_listens_on_loopback_only(stack):
+    """The action server and both Rasa servers are bound to 127.0.0.1, not to every interface."""
+    for server in (stack.actions, stack.a, stack.b):
+        port = int(server.health.split(":")[2].split("/")[0])
+        assert listening_on(port) == {LOOPBACK_HEX}, server.command
