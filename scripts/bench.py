@@ -7,6 +7,9 @@ all users at once. Reports per-turn latency percentiles, throughput, errors (HTT
 answers missing their expected words), tickets created vs expected (one per user), the peak
 memory of each server, and the NLU figures of reports/nlu.json. Writes reports/bench.json and
 prints a short table (also in reports/bench.md).
+
+`--rasa-servers 2` (or more) runs the production profile instead: PostgreSQL, Redis and the
+deploy/ files, each turn sent to the next server as a load balancer without stickiness would.
 """
 
 from __future__ import annotations
@@ -27,10 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from serving.stack import (  # noqa: E402
     ROOT,
+    Postgres,
+    Redis,
     action_server,
     free_port,
     list_tickets,
     peak_rss_mb,
+    production_env,
     rasa_server,
     sqlite_tracker,
     write_endpoints,
@@ -51,6 +57,12 @@ CONVERSATION = [
     ("au revoir", ""),
 ]
 TICKETS_PER_USER = 1
+TOKEN = "bench-action-token"
+STACKS = {
+    True: "local profile: 1 Rasa server + 1 action server, SQLite stores, loopback",
+    False: "production profile: {n} Rasa servers (round robin per turn) + 1 action server, "
+           "PostgreSQL tracker and ticket stores, Redis lock store, loopback",
+}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -61,9 +73,10 @@ def percentile(values: list[float], share: float) -> float:
     return round(ordered[index] * 1000, 1)
 
 
-async def user(session: aiohttp.ClientSession, url: str, sender: str,
+async def user(session: aiohttp.ClientSession, urls: list[str], number: int, sender: str,
                latencies: list[list[float]], errors: list[str]) -> None:
     for turn, (text, expected) in enumerate(CONVERSATION):
+        url = urls[(number + turn) % len(urls)]  # no stickiness: any server, any turn
         body = {"sender": sender, "message": text, "metadata": {"role": "mentor"}}
         start = time.perf_counter()
         try:
@@ -80,21 +93,24 @@ async def user(session: aiohttp.ClientSession, url: str, sender: str,
             errors.append(f"turn {turn + 1}: answer without '{expected}'")
 
 
-async def load(url: str, users: int) -> tuple[list[list[float]], list[str], float, list[str]]:
+async def load(
+    urls: list[str], users: int
+) -> tuple[list[list[float]], list[str], float, list[str]]:
     latencies: list[list[float]] = [[] for _ in CONVERSATION]
     errors: list[str] = []
     senders = [f"bench-{uuid.uuid4().hex[:12]}" for _ in range(users)]
     timeout = aiohttp.ClientTimeout(total=600)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         start = time.perf_counter()
-        await asyncio.gather(*(user(session, url, s, latencies, errors) for s in senders))
+        await asyncio.gather(*(user(session, urls, number, sender, latencies, errors)
+                               for number, sender in enumerate(senders)))
         wall = time.perf_counter() - start
     return latencies, errors, wall, senders
 
 
-def tickets_for(db: Path, senders: list[str]) -> int:
+def tickets_for(db_url: str, senders: list[str]) -> int:
     wanted = set(senders)
-    return sum(ticket["sender_id"] in wanted for ticket in list_tickets(f"sqlite:///{db}"))
+    return sum(ticket["sender_id"] in wanted for ticket in list_tickets(db_url))
 
 
 def nlu_figures(path: Path) -> dict:
@@ -108,7 +124,8 @@ def nlu_figures(path: Path) -> dict:
 
 def table(report: dict) -> str:
     lines = [
-        f"Bench: {report['users']} users x {report['turns_per_user']} turns "
+        f"Bench ({report['stack']}):",
+        f"{report['users']} users x {report['turns_per_user']} turns "
         f"({report['requests']} requests) in {report['wall_seconds']} s",
         f"Throughput: {report['throughput_turns_per_second']} turns/s; "
         f"errors: {report['errors']['count']}; tickets created {report['tickets']['created']} "
@@ -131,29 +148,69 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
+class Stack:
+    """The servers under test and where their tickets go."""
+
+    def __init__(self, work: Path, rasa_servers: int) -> None:
+        self.work, self.count = work, rasa_servers
+        self.services: list = []
+        action_port = free_port()
+        self.actions = action_server(action_port, work / "actions.log")
+        if rasa_servers == 1:  # the local profile, as `make run`
+            endpoints = write_endpoints(work / "endpoints.yml", action_port,
+                                        sqlite_tracker(work / "tracker.db"))
+            self.tickets_url = f"sqlite:///{work / 'tickets.db'}"
+            self.env: dict[str, str] = {}
+            credentials = ROOT / "credentials.yml"
+        else:  # the production profile: PostgreSQL, Redis, the deploy/ files
+            postgres, redis = Postgres(free_port()), Redis(work / "redis", free_port())
+            self.services = [redis, postgres]
+            postgres.start()
+            redis.start()
+            self.env = production_env(postgres, redis, action_port, TOKEN)
+            self.tickets_url = postgres.url
+            endpoints = ROOT / "deploy" / "endpoints.production.yml"
+            credentials = ROOT / "deploy" / "credentials.production.yml"
+        self.rasa = [rasa_server(free_port(), endpoints, credentials, work / f"rasa-{i}.log")
+                     for i in range(rasa_servers)]
+
+    def start(self) -> list[str]:
+        self.actions.start(OCBOT_TODAY=TODAY, TICKETS_DB_URL=self.tickets_url,
+                           ACTION_SERVER_TOKEN=self.env.get("ACTION_SERVER_TOKEN", ""))
+        for server in self.rasa:
+            server.launch(**self.env)
+        for server in self.rasa:
+            server.wait_ready()
+        return [server.health + "webhooks/rest/webhook" for server in self.rasa]
+
+    def peak_memory(self) -> dict[str, float | None]:
+        memory = {f"rasa_server_{i + 1}": peak_rss_mb(s.pid) for i, s in enumerate(self.rasa)}
+        memory["action_server"] = peak_rss_mb(self.actions.pid)
+        return memory
+
+    def stop(self) -> None:
+        for server in [*self.rasa, self.actions, *self.services]:
+            server.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--rasa-servers", type=int, default=1,
+                        help="1: local profile; 2 or more: production profile (PostgreSQL, "
+                             "Redis), turns spread over the servers like a load balancer")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench.json")
     parser.add_argument("--nlu-report", type=Path, default=ROOT / "reports" / "nlu.json")
     args = parser.parse_args()
 
-    work = Path(tempfile.mkdtemp(prefix="ocbot-bench-"))
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(work / "endpoints.yml", action_port,
-                                sqlite_tracker(work / "tracker.db"))
-    actions = action_server(action_port, work / "actions.log")
-    rasa = rasa_server(rasa_port, endpoints, ROOT / "credentials.yml", work / "rasa.log")
-    tickets_db = work / "tickets.db"
+    stack = Stack(Path(tempfile.mkdtemp(prefix="ocbot-bench-")), args.rasa_servers)
     try:
-        actions.start(OCBOT_TODAY=TODAY, TICKETS_DB_URL=f"sqlite:///{tickets_db}")
-        rasa.start()
-        url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-        latencies, errors, wall, senders = asyncio.run(load(url, args.users))
-        memory = {"rasa_server": peak_rss_mb(rasa.pid), "action_server": peak_rss_mb(actions.pid)}
+        urls = stack.start()
+        latencies, errors, wall, senders = asyncio.run(load(urls, args.users))
+        memory = stack.peak_memory()
+        created = tickets_for(stack.tickets_url, senders)
     finally:
-        rasa.stop()
-        actions.stop()
+        stack.stop()
 
     every = [value for turn in latencies for value in turn]
     requests = args.users * len(CONVERSATION)
@@ -175,11 +232,11 @@ def main() -> int:
             ],
         },
         "errors": {"count": len(errors), "first": errors[:10]},
-        "tickets": {"created": tickets_for(tickets_db, senders),
+        "tickets": {"created": created,
                     "expected": args.users * TICKETS_PER_USER},
         "peak_memory_mb": memory,
         "nlu": nlu_figures(args.nlu_report),
-        "stack": "1 Rasa server + 1 action server, SQLite tracker and ticket stores, loopback",
+        "stack": STACKS[args.rasa_servers == 1].format(n=args.rasa_servers),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -222,3 +222,16 @@ class Redis:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+def production_env(postgres: Postgres, redis: Redis, action_port: int,
+                   token: str) -> dict[str, str]:
+    """The environment deploy/endpoints.production.yml reads, for these loopback services."""
+    return {
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "ACTION_SERVER_TOKEN": token,
+        "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(postgres.port),
+        "POSTGRES_DB": "ocbot", "POSTGRES_USER": "ocbot", "POSTGRES_PASSWORD": "",
+        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_PASSWORD": "",
+        "OCBOT_SESSION_SECRET": "loopback-session-secret-0123456789",
+    }

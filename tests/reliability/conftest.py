@@ -24,6 +24,7 @@ from serving.stack import (
     Server,
     action_server,
     free_port,
+    production_env,
     rasa_server,
 )
 from tests.opt_in import skip_unless_enabled
@@ -51,17 +52,6 @@ class Stack:
         return server.health.rstrip("/")
 
 
-def production_env(postgres: Postgres, redis: Redis, action_port: int) -> dict[str, str]:
-    return {
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "ACTION_SERVER_TOKEN": TOKEN,
-        "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": str(postgres.port),
-        "POSTGRES_DB": "ocbot", "POSTGRES_USER": "ocbot", "POSTGRES_PASSWORD": "",
-        "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_PASSWORD": "",
-        "OCBOT_SESSION_SECRET": "reliability-session-secret-0123456789",
-    }
-
-
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     if not MODEL.exists():
@@ -72,7 +62,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     postgres.start()
     redis.start()
     action_port = free_port()
-    env = production_env(postgres, redis, action_port)
+    env = production_env(postgres, redis, action_port, TOKEN)
     actions = action_server(action_port, work / "actions.log")
     endpoints = ROOT / "deploy" / "endpoints.production.yml"
     credentials = ROOT / "deploy" / "credentials.production.yml"
