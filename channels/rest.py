@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
+import rasa.utils.endpoints
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
@@ -75,8 +76,11 @@ class RestChannel(RestInput):
         agent = request.app.ctx.agent
         screened = screen(body["message"], self.screen.policy(agent))
         if screened.problem:
-            text = self.screen.answer(agent, screened.problem)
-            return response.json([{"recipient_id": body["sender"], "text": text}])
+            message = {"recipient_id": body["sender"], "text": self.screen.answer(agent,
+                                                                              screened.problem)}
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.text(json.dumps(message) + "\n")  # one line, as Rasa streams
+            return response.json([message])
         request.ctx.ocbot_text = screened.text
         return None
 
@@ -85,3 +89,18 @@ class RestChannel(RestInput):
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()
+
+
+class ShellChannel(RestChannel):
+    """`rasa shell`'s channel (Rasa's CmdlineInput) with the same checks as REST.
+
+    The shell talks to /webhooks/rest/webhook of its own server; serving.rasa_server puts this
+    class in place of CmdlineInput for `shell`, so the terminal is screened like the web.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "cmdline"
+
+    def url_prefix(self) -> str:
+        return RestInput.name()

@@ -15,6 +15,15 @@ import sys
 REQUEST_MAX_SIZE = str(1_000_000)
 
 
+def use_checked_shell_channel() -> None:
+    """`rasa shell` builds its channel from BUILTIN_CHANNELS["cmdline"]: ours checks input."""
+    from rasa.core import channels
+
+    from channels.rest import ShellChannel
+
+    channels.BUILTIN_CHANNELS["cmdline"] = ShellChannel
+
+
 def main(argv: list[str]) -> None:
     from rasa.__main__ import main as rasa_main
 
@@ -23,6 +32,8 @@ def main(argv: list[str]) -> None:
     os.environ.setdefault("SANIC_REQUEST_MAX_SIZE", REQUEST_MAX_SIZE)
     performance.install()
     resilience.install()
+    if argv[:1] == ["shell"]:
+        use_checked_shell_channel()
     sys.argv = ["rasa", *argv]
     rasa_main()
 
