@@ -23,7 +23,6 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.guard import screen
 from channels.screening import AgentScreen
 
 SENDER_RE = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
@@ -51,7 +50,7 @@ class RestChannel(RestInput):
     """Rasa's REST channel behind the checks above."""
 
     def __init__(self) -> None:
-        self.screen = AgentScreen()
+        self.input_check = AgentScreen()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
@@ -73,15 +72,13 @@ class RestChannel(RestInput):
         problem = body_problem(body)
         if problem:
             return bad_request(problem)
-        agent = request.app.ctx.agent
-        screened = screen(body["message"], self.screen.policy(agent))
-        if screened.problem:
-            message = {"recipient_id": body["sender"], "text": self.screen.answer(agent,
-                                                                              screened.problem)}
+        checked = self.input_check.check(request.app.ctx.agent, body["message"])
+        if checked.answer:
+            message = {"recipient_id": body["sender"], "text": checked.answer}
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.text(json.dumps(message) + "\n")  # one line, as Rasa streams
             return response.json([message])
-        request.ctx.ocbot_text = screened.text
+        request.ctx.ocbot_text = checked.text
         return None
 
     def _extract_message(self, req: Request) -> str | None:

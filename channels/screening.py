@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from channels.guard import PayloadPolicy, response_text
+from channels.guard import PayloadPolicy, response_text, screen
 
 # Rasa's built-in intents reset or rewind a conversation; no button of ours sends them.
 BUILT_IN_INTENTS = frozenset({"restart", "back", "session_start", "nlu_fallback"})
@@ -26,8 +27,16 @@ def payload_policy(domain: Any) -> PayloadPolicy:
     )
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a channel does with a message: hand `text` to Rasa, or send `answer` instead."""
+
+    text: str
+    answer: str | None = None
+
+
 class AgentScreen:
-    """Policy and answer texts read lazily from the agent the Rasa server loaded."""
+    """channels.guard for the agent the Rasa server loaded (its policy built once per model)."""
 
     def __init__(self) -> None:
         self._domain: Any = None
@@ -39,6 +48,9 @@ class AgentScreen:
             self._domain, self._policy = domain, payload_policy(domain)
         return self._policy
 
-    @staticmethod
-    def answer(agent: Any, response: str) -> str:
-        return response_text(agent.domain.responses, response)
+    def check(self, agent: Any, raw: object) -> Checked:
+        """The cleaned text for Rasa, or the domain's French answer when there is none."""
+        screened = screen(raw, self.policy(agent))
+        if screened.problem:
+            return Checked("", response_text(agent.domain.responses, screened.problem))
+        return Checked(screened.text)

@@ -36,7 +36,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.guard import screen
 from channels.screening import AgentScreen
 
 logger = logging.getLogger(__name__)
@@ -109,7 +108,10 @@ class SlackChannel(SlackInput):
     """Slack input channel; served at /webhooks/slack/webhook like Rasa's own (same name())."""
 
     slack_api_url: str = DEFAULT_SLACK_API_URL
-    screen_state: AgentScreen | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.input_check = AgentScreen()
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -138,18 +140,15 @@ class SlackChannel(SlackInput):
         sender_id: str | None,
         metadata: dict | None,
     ) -> Any:
-        if self.screen_state is None:
-            self.screen_state = AgentScreen()
-        agent = request.app.ctx.agent
-        screened = screen(text, self.screen_state.policy(agent))
-        if screened.problem:
-            answer = self.screen_state.answer(agent, screened.problem)
+        checked = self.input_check.check(request.app.ctx.agent, text)
+        if checked.answer:
             channel = (metadata or {}).get("out_channel") or sender_id
             thread = (metadata or {}).get("thread_id") if self.use_threads else None
-            await self.get_output_channel(channel, thread).send_text_message(sender_id, answer)
+            output = self.get_output_channel(channel, thread)
+            await output.send_text_message(sender_id, checked.answer)
             return response.text("")
         return await super().process_message(
-            request, on_new_message, screened.text, sender_id, metadata
+            request, on_new_message, checked.text, sender_id, metadata
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

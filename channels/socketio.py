@@ -24,7 +24,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from channels.guard import screen
 from channels.screening import AgentScreen
 from channels.sessions import SessionSigner, load_secret
 
@@ -46,7 +45,7 @@ class SocketIOChannel(SocketIOInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.screen = AgentScreen()
+        self.input_check = AgentScreen()
         self.signer: SessionSigner | None = None
         self.senders: dict[str, str] = {}  # socket id -> conversation id
         self.app: Sanic | None = None
@@ -115,13 +114,12 @@ class SocketIOChannel(SocketIOInput):
         agent = self.app.ctx.agent if self.app else None
         if agent is None:
             return
-        screened = screen(data.get("message"), self.screen.policy(agent))
-        if screened.problem:
-            text = self.screen.answer(agent, screened.problem)
-            await self.sio.emit(self.bot_message_evt, {"text": text}, room=sid)
+        checked = self.input_check.check(agent, data.get("message"))
+        if checked.answer:
+            await self.sio.emit(self.bot_message_evt, {"text": checked.answer}, room=sid)
             return
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         await on_new_message(
-            UserMessage(screened.text, output, sender, input_channel=self.name(),
+            UserMessage(checked.text, output, sender, input_channel=self.name(),
                         metadata=metadata_of(data))
         )
