@@ -30,16 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from serving.stack import (  # noqa: E402
     ROOT,
-    Postgres,
-    Redis,
-    action_server,
-    free_port,
+    LocalStack,
+    ProductionStack,
     list_tickets,
     peak_rss_mb,
-    production_env,
-    rasa_server,
-    sqlite_tracker,
-    write_endpoints,
 )
 
 TODAY = "2026-11-20"
@@ -148,51 +142,6 @@ def table(report: dict) -> str:
     return "\n".join(lines)
 
 
-class Stack:
-    """The servers under test and where their tickets go."""
-
-    def __init__(self, work: Path, rasa_servers: int) -> None:
-        self.work, self.count = work, rasa_servers
-        self.services: list = []
-        action_port = free_port()
-        self.actions = action_server(action_port, work / "actions.log")
-        if rasa_servers == 1:  # the local profile, as `make run`
-            endpoints = write_endpoints(work / "endpoints.yml", action_port,
-                                        sqlite_tracker(work / "tracker.db"))
-            self.tickets_url = f"sqlite:///{work / 'tickets.db'}"
-            self.env: dict[str, str] = {}
-            credentials = ROOT / "credentials.yml"
-        else:  # the production profile: PostgreSQL, Redis, the deploy/ files
-            postgres, redis = Postgres(free_port()), Redis(work / "redis", free_port())
-            self.services = [redis, postgres]
-            postgres.start()
-            redis.start()
-            self.env = production_env(postgres, redis, action_port, TOKEN)
-            self.tickets_url = postgres.url
-            endpoints = ROOT / "deploy" / "endpoints.production.yml"
-            credentials = ROOT / "deploy" / "credentials.production.yml"
-        self.rasa = [rasa_server(free_port(), endpoints, credentials, work / f"rasa-{i}.log")
-                     for i in range(rasa_servers)]
-
-    def start(self) -> list[str]:
-        self.actions.start(OCBOT_TODAY=TODAY, TICKETS_DB_URL=self.tickets_url,
-                           ACTION_SERVER_TOKEN=self.env.get("ACTION_SERVER_TOKEN", ""))
-        for server in self.rasa:
-            server.launch(**self.env)
-        for server in self.rasa:
-            server.wait_ready()
-        return [server.health + "webhooks/rest/webhook" for server in self.rasa]
-
-    def peak_memory(self) -> dict[str, float | None]:
-        memory = {f"rasa_server_{i + 1}": peak_rss_mb(s.pid) for i, s in enumerate(self.rasa)}
-        memory["action_server"] = peak_rss_mb(self.actions.pid)
-        return memory
-
-    def stop(self) -> None:
-        for server in [*self.rasa, self.actions, *self.services]:
-            server.stop()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -203,11 +152,16 @@ def main() -> int:
     parser.add_argument("--nlu-report", type=Path, default=ROOT / "reports" / "nlu.json")
     args = parser.parse_args()
 
-    stack = Stack(Path(tempfile.mkdtemp(prefix="ocbot-bench-")), args.rasa_servers)
+    work = Path(tempfile.mkdtemp(prefix="ocbot-bench-"))
+    stack = (LocalStack(work, TODAY) if args.rasa_servers == 1
+             else ProductionStack(work, TODAY, args.rasa_servers, TOKEN))
     try:
-        urls = stack.start()
+        stack.start()
+        urls = [server.base_url + "/webhooks/rest/webhook" for server in stack.rasa]
         latencies, errors, wall, senders = asyncio.run(load(urls, args.users))
-        memory = stack.peak_memory()
+        memory = {f"rasa_server_{i + 1}": peak_rss_mb(server.pid)
+                  for i, server in enumerate(stack.rasa)}
+        memory["action_server"] = peak_rss_mb(stack.actions.pid)
         created = tickets_for(stack.tickets_url, senders)
     finally:
         stack.stop()

@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "ocbot.tar.gz"
@@ -59,21 +60,35 @@ def peak_rss_mb(pid: int) -> float | None:
 
 
 class Server:
-    """One process with a health URL; start() waits until it answers, stop() until it exits."""
+    """One process with a health URL; start() waits until it answers, stop() until it exits.
 
-    def __init__(self, command: list[str], health: str, log: Path, timeout: float = 60) -> None:
+    Its environment is `env` (given when it is built) plus the overrides of the last start;
+    restart() keeps them, for the tests that stop a server and bring the same one back.
+    """
+
+    def __init__(self, command: list[str], health: str, log: Path, timeout: float = 60,
+                 env: dict[str, str] | None = None) -> None:
         self.command, self.health, self.log, self.timeout = command, health, log, timeout
+        self.base_env = dict(env or {})
+        self.env = dict(self.base_env)
         self.process: subprocess.Popen | None = None
-        self.env: dict[str, str] = {}
 
-    def start(self, **env: str) -> None:
-        self.launch(**env)
+    def start(self, **overrides: str) -> None:
+        self.launch(**overrides)
         self.wait_ready()
 
-    def launch(self, **env: str) -> None:
+    def launch(self, **overrides: str) -> None:
         """Start the process without waiting (to start several servers side by side)."""
+        self.env = {**self.base_env, **overrides}
+        self._spawn()
+
+    def restart(self) -> None:
+        """The same server again, with the same environment."""
+        self._spawn()
+        self.wait_ready()
+
+    def _spawn(self) -> None:
         self.stop()
-        self.env.update(env)
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 self.command, cwd=ROOT, env={**os.environ, **QUIET_ENV, **self.env},
@@ -97,19 +112,29 @@ class Server:
     def pid(self) -> int | None:
         return self.process.pid if self.process and self.process.poll() is None else None
 
+    @property
+    def base_url(self) -> str:
+        """http://127.0.0.1:<port>"""
+        parts = urlsplit(self.health)
+        return f"{parts.scheme}://{parts.netloc}"
 
-def action_server(port: int, log: Path) -> Server:
+    @property
+    def port(self) -> int:
+        return urlsplit(self.health).port or 80
+
+
+def action_server(port: int, log: Path, env: dict[str, str] | None = None) -> Server:
     return Server([PYTHON, "-m", "serving.action_server", "--port", str(port)],
-                  f"http://127.0.0.1:{port}/health", log)
+                  f"http://127.0.0.1:{port}/health", log, env=env)
 
 
 def rasa_server(port: int, endpoints: Path, credentials: Path, log: Path,
-                model: Path = MODEL) -> Server:
+                model: Path = MODEL, env: dict[str, str] | None = None) -> Server:
     return Server(
         [PYTHON, "-m", "serving.rasa_server", "run", "--model", str(model), "--endpoints",
          str(endpoints), "--credentials", str(credentials), "--interface", "127.0.0.1",
          "--port", str(port)],
-        f"http://127.0.0.1:{port}/", log, timeout=240,
+        f"http://127.0.0.1:{port}/", log, timeout=240, env=env,
     )
 
 
@@ -235,3 +260,64 @@ def production_env(postgres: Postgres, redis: Redis, action_port: int,
         "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis.port), "REDIS_PASSWORD": "",
         "OCBOT_SESSION_SECRET": "loopback-session-secret-0123456789",
     }
+
+
+PRODUCTION_ENDPOINTS = ROOT / "deploy" / "endpoints.production.yml"
+PRODUCTION_CREDENTIALS = ROOT / "deploy" / "credentials.production.yml"
+
+
+class LocalStack:
+    """The local profile as `make run` has it: one action server, one Rasa server, SQLite stores
+    (tracker and tickets) in `work`."""
+
+    def __init__(self, work: Path, today: str) -> None:
+        action_port = free_port()
+        self.tickets_url = f"sqlite:///{work / 'tickets.db'}"
+        self.tracker_db = work / "tracker.db"
+        endpoints = write_endpoints(work / "endpoints.yml", action_port,
+                                    sqlite_tracker(self.tracker_db))
+        self.actions = action_server(action_port, work / "actions.log",
+                                     env={"OCBOT_TODAY": today, "TICKETS_DB_URL": self.tickets_url})
+        self.rasa = [rasa_server(free_port(), endpoints, ROOT / "credentials.yml",
+                                 work / "rasa.log")]
+
+    def start(self) -> None:
+        start_side_by_side([self.actions, *self.rasa])
+
+    def stop(self) -> None:
+        for server in [*self.rasa, self.actions]:
+            server.stop()
+
+
+class ProductionStack:
+    """The production profile on loopback: PostgreSQL, Redis, one action server (with its
+    token) and `rasa_servers` Rasa servers reading deploy/endpoints.production.yml."""
+
+    def __init__(self, work: Path, today: str, rasa_servers: int, token: str) -> None:
+        self.postgres, self.redis = Postgres(free_port()), Redis(work / "redis", free_port())
+        action_port = free_port()
+        self.tickets_url = self.postgres.url
+        self.actions = action_server(action_port, work / "actions.log", env={
+            "ACTION_SERVER_TOKEN": token, "TICKETS_DB_URL": self.tickets_url,
+            "OCBOT_TODAY": today})
+        env = production_env(self.postgres, self.redis, action_port, token)
+        self.rasa = [rasa_server(free_port(), PRODUCTION_ENDPOINTS, PRODUCTION_CREDENTIALS,
+                                 work / f"rasa-{index + 1}.log", env=env)
+                     for index in range(rasa_servers)]
+
+    def start(self) -> None:
+        self.postgres.start()
+        self.redis.start()
+        start_side_by_side([self.actions, *self.rasa])
+
+    def stop(self) -> None:
+        for server in [*self.rasa, self.actions, self.redis, self.postgres]:
+            server.stop()
+
+
+def start_side_by_side(servers: list[Server]) -> None:
+    """Launch every server, then wait for each: they load their models at the same time."""
+    for server in servers:
+        server.launch()
+    for server in servers:
+        server.wait_ready()

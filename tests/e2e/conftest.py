@@ -23,8 +23,6 @@ from serving.stack import (
 )
 from tests.opt_in import skip_unless_enabled
 
-__all__ = ["MODEL", "ROOT", "Server", "action_server", "free_port", "rasa_server", "say", "texts"]
-
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_unless_enabled(items, "OCBOT_E2E", "e2e", "test-e2e")
@@ -38,10 +36,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Ser
     work = tmp_path_factory.mktemp("e2e")
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(work / "endpoints.yml", action_port)
-    actions = action_server(action_port, work / "actions.log")
-    actions.start(TICKETS_DB_URL=f"sqlite:///{work / 'tickets.db'}")
-    rasa = rasa_server(rasa_port, endpoints, ROOT / "credentials.yml", work / "rasa.log")
-    rasa.start(OCBOT_SESSION_SECRET="e2e-session-secret-0123456789")
+    # Every test's action server writes its tickets here unless the test names another store.
+    actions = action_server(action_port, work / "actions.log",
+                            env={"TICKETS_DB_URL": f"sqlite:///{work / 'tickets.db'}"})
+    actions.start()
+    rasa = rasa_server(rasa_port, endpoints, ROOT / "credentials.yml", work / "rasa.log",
+                       env={"OCBOT_SESSION_SECRET": "e2e-session-secret-0123456789"})
+    rasa.start()
     try:
         yield f"http://127.0.0.1:{rasa_port}", actions
     finally:

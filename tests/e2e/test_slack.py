@@ -26,8 +26,7 @@ import pytest
 from rasa.shared.exceptions import InvalidConfigException
 
 from channels.slack import DEFAULT_SLACK_API_URL, SlackChannel, resolve_settings
-from serving.stack import write_endpoints
-from tests.e2e.conftest import MODEL, ROOT, action_server, free_port, rasa_server
+from serving.stack import MODEL, ROOT, action_server, free_port, rasa_server, write_endpoints
 
 GREETING = "Bonjour ! Je suis l'assistant support"
 REPLY_TIMEOUT = 60.0  # seconds for the bot's reply to reach the fake Slack

@@ -15,8 +15,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from serving.stack import ROOT, list_tickets
-from tests.reliability.conftest import Stack, say
+from serving.stack import ROOT, ProductionStack, list_tickets
+from tests.reliability.conftest import say
 
 PAYMENT = "mon virement n'est pas arrivé alors que la facture est payée"
 ASKS_STATUS = "statut de votre facture"
@@ -30,11 +30,11 @@ def sender() -> str:
     return f"rel-{uuid.uuid4().hex[:12]}"
 
 
-def tickets_of(stack: Stack, me: str) -> list[dict]:
+def tickets_of(stack: ProductionStack, me: str) -> list[dict]:
     return [t for t in list_tickets(stack.postgres.url) if t["sender_id"] == me]
 
 
-def stored_events(stack: Stack, me: str) -> list[dict]:
+def stored_events(stack: ProductionStack, me: str) -> list[dict]:
     with psycopg2.connect(stack.postgres.url) as connection, connection.cursor() as cursor:
         cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (me,))
         return [json.loads(row[0]) for row in cursor.fetchall()]
@@ -43,12 +43,12 @@ def stored_events(stack: Stack, me: str) -> list[dict]:
 def test_a_conversation_started_on_one_server_continues_on_the_other(stack):
     """Each turn on another Rasa server: the form goes on where the previous server left it."""
     me = sender()
-    assert ASKS_STATUS in say(stack.a, me, PAYMENT)
-    assert ASKS_SINCE in say(stack.b, me, "payée")
-    reply = say(stack.a, me, "le 2 novembre")
+    assert ASKS_STATUS in say(stack.rasa[0], me, PAYMENT)
+    assert ASKS_SINCE in say(stack.rasa[1], me, "payée")
+    reply = say(stack.rasa[0], me, "le 2 novembre")
     assert "2 novembre" in reply and ASKS_MONTH in reply
-    assert SUMMARY in say(stack.b, me, "octobre")
-    assert "OC-" in say(stack.a, me, "/affirm")
+    assert SUMMARY in say(stack.rasa[1], me, "octobre")
+    assert "OC-" in say(stack.rasa[0], me, "/affirm")
     [ticket] = tickets_of(stack, me)
     assert ticket["category"] == "payment_missing"
     assert ticket["details"]["invoice_month"] == "octobre 2026"
@@ -57,41 +57,40 @@ def test_a_conversation_started_on_one_server_continues_on_the_other(stack):
 def test_a_form_survives_a_restart_of_the_rasa_server(stack):
     """The server that held the form is restarted: the next answer continues the same form."""
     me = sender()
-    say(stack.a, me, PAYMENT)
-    assert ASKS_SINCE in say(stack.a, me, "payée")
-    stack.a.stop()
-    stack.a.start()
-    reply = say(stack.a, me, "le 2 novembre")
+    say(stack.rasa[0], me, PAYMENT)
+    assert ASKS_SINCE in say(stack.rasa[0], me, "payée")
+    stack.rasa[0].restart()
+    reply = say(stack.rasa[0], me, "le 2 novembre")
     assert ASKS_MONTH in reply
 
 
 def test_action_server_down_gets_a_french_message_and_the_form_resumes(stack):
     """Actions down: the user is told, nothing is lost; back up: the same answer continues."""
     me = sender()
-    say(stack.b, me, PAYMENT)
+    say(stack.rasa[1], me, PAYMENT)
     stack.actions.stop()
     try:
-        down = say(stack.b, me, "payée")
+        down = say(stack.rasa[1], me, "payée")
     finally:
-        stack.actions.start()
+        stack.actions.restart()
     assert UNAVAILABLE in down
     # The form is still open: the same answer, sent again, gets the next question.
-    assert ASKS_SINCE in say(stack.a, me, "payée")
-    assert ASKS_MONTH in say(stack.b, me, "le 2 novembre")
-    assert SUMMARY in say(stack.a, me, "octobre")
-    assert "OC-" in say(stack.b, me, "/affirm")
+    assert ASKS_SINCE in say(stack.rasa[0], me, "payée")
+    assert ASKS_MONTH in say(stack.rasa[1], me, "le 2 novembre")
+    assert SUMMARY in say(stack.rasa[0], me, "octobre")
+    assert "OC-" in say(stack.rasa[1], me, "/affirm")
     assert len(tickets_of(stack, me)) == 1
 
 
 def test_the_ticket_is_created_once_when_both_servers_get_the_confirmation(stack):
     """A double click reaching both servers at once: one ticket (Redis lock + idempotency)."""
     me = sender()
-    say(stack.a, me, PAYMENT)
-    say(stack.a, me, "payée")
-    say(stack.a, me, "le 2 novembre")
-    assert SUMMARY in say(stack.a, me, "octobre")
+    say(stack.rasa[0], me, PAYMENT)
+    say(stack.rasa[0], me, "payée")
+    say(stack.rasa[0], me, "le 2 novembre")
+    assert SUMMARY in say(stack.rasa[0], me, "octobre")
     with ThreadPoolExecutor(2) as pool:
-        replies = list(pool.map(lambda server: say(server, me, "/affirm"), (stack.a, stack.b)))
+        replies = list(pool.map(lambda server: say(server, me, "/affirm"), stack.rasa))
     assert sum("OC-" in reply for reply in replies) >= 1
     assert len(tickets_of(stack, me)) == 1
 
@@ -101,7 +100,7 @@ def test_concurrent_messages_of_one_conversation_are_all_kept(stack, attempt):
     """Messages of one user sent to both servers at once are processed one after the other."""
     me = sender()
     with ThreadPoolExecutor(4) as pool:
-        replies = list(pool.map(lambda i: say((stack.a, stack.b)[i % 2], me, "bonjour"),
+        replies = list(pool.map(lambda i: say(stack.rasa[i % 2], me, "bonjour"),
                                 range(4)))
     assert all(replies)
     events = stored_events(stack, me)
@@ -113,7 +112,7 @@ def test_concurrent_messages_of_one_conversation_are_all_kept(stack, attempt):
 def test_the_action_server_refuses_callers_without_the_token(stack):
     """Only the Rasa servers, which send the token, may run actions."""
     request = urllib.request.Request(
-        stack.actions.health.replace("/health", "/webhook"), method="POST",
+        stack.actions.base_url + "/webhook", method="POST",
         data=json.dumps({"next_action": "action_respond", "tracker": {}}).encode(),
         headers={"Content-Type": "application/json"},
     )
@@ -153,6 +152,5 @@ def listening_on(port: int) -> set[str]:
 
 def test_every_server_listens_on_loopback_only(stack):
     """The action server and both Rasa servers are bound to 127.0.0.1, not to every interface."""
-    for server in (stack.actions, stack.a, stack.b):
-        port = int(server.health.split(":")[2].split("/")[0])
-        assert listening_on(port) == {LOOPBACK_HEX}, server.command
+    for server in (stack.actions, *stack.rasa):
+        assert listening_on(server.port) == {LOOPBACK_HEX}, server.command
