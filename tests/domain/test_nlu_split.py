@@ -58,7 +58,8 @@ def test_no_held_out_sentence_is_a_near_copy_of_a_training_line(split):
     vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 3)).fit(training + held_out)
     similarity = vectors.transform(held_out) @ vectors.transform(training).T
     closest = similarity.max(axis=1).toarray().ravel()
-    near = [(text, round(float(score), 2)) for text, score in zip(held_out, closest) if score > 0.9]
+    near = [(text, round(float(score), 2))
+            for text, score in zip(held_out, closest, strict=True) if score > 0.9]
     assert near == []
 
 
