@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from actions.tickets.config import store_from_env, zendesk_settings
+from actions.tickets.labels import category_label, field_label
 from actions.tickets.model import STATUS_PENDING, STATUS_REJECTED, STATUS_STORED, Ticket
 from actions.tickets.store import TicketStore
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 TABLE_COLUMNS = (
     ("reference", 16),
     ("created_at", 20),
-    ("category", 24),
+    ("category", 42),
     ("role", 7),
     ("channel", 10),
     ("status", 10),
@@ -38,7 +39,7 @@ def _table_row(ticket: Ticket) -> list[str]:
     return [
         ticket.reference,
         ticket.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-        ticket.category,
+        category_label(ticket.category),
         ticket.role or "-",
         ticket.channel or "-",
         ticket.status,
@@ -75,7 +76,13 @@ def command_show(store: TicketStore, reference: str, out: TextIO, err: TextIO) -
     if ticket is None:
         print(f"no ticket {reference}", file=err)
         return 1
-    print(json.dumps(ticket.to_dict(), ensure_ascii=False, indent=2), file=out)
+    shown = {
+        **ticket.to_dict(),
+        # What the support agent reads: the labels the user saw in the summary (rules/*.yml).
+        "category_label": category_label(ticket.category),
+        "detail_labels": {name: field_label(name) for name in ticket.details},
+    }
+    print(json.dumps(shown, ensure_ascii=False, indent=2), file=out)
     return 0
 
 

@@ -20,7 +20,9 @@ from typing import Any
 
 import aiohttp
 
+from actions.business.catalog import Catalog
 from actions.tickets.config import ZendeskSettings, store_from_env, zendesk_settings
+from actions.tickets.labels import category_label, field_label
 from actions.tickets.model import Ticket, as_utc, utc_now
 from actions.tickets.store import TicketStore
 
@@ -40,38 +42,6 @@ OUTCOME_FORWARDED = "forwarded"
 OUTCOME_RETRY = "retry"
 OUTCOME_REJECTED = "rejected"
 
-CATEGORY_LABELS = {
-    "application_blocked": "Candidature bloquée",
-    "novice_status": "Sortie du statut novice",
-    "no_student_yet": "Pas encore d'étudiant",
-    "student_alert": "Alerte sur un étudiant",
-    "student_unresponsive": "Étudiant injoignable",
-    "transfer": "Transfert d'étudiant",
-    "pause": "Pause d'activité",
-    "stop": "Arrêt d'activité",
-    "free_session": "Session libre",
-    "evaluator_status": "Statut d'évaluateur",
-    "invoice_call_missing": "Appel à facturation non reçu",
-    "payment_missing": "Paiement non reçu",
-    "invoice_dispute": "Contestation de facture",
-    "session_scheduling": "Planification de session impossible",
-    "session_completion": "Session impossible à compléter",
-    "validated_session_fix": "Correction d'une session validée",
-    "defense_fix": "Modification d'une soutenance validée",
-    "defense_dispute": "Contestation d'un résultat de soutenance",
-    "videoconference": "Problème de visioconférence",
-    "project_doubt": "Question sur un projet",
-    "content_error": "Erreur dans un contenu",
-    "content_suggestion": "Suggestion sur un contenu",
-    "platform": "Question sur la plateforme",
-    "external_tool": "Outil externe",
-    "mentor_discount": "Réduction mentor sur un parcours",
-    "end_coaching": "Fin de coaching",
-    "add_path": "Ajout de parcours",
-    "student_disengaged": "Étudiant désengagé",
-    "other": "Autre demande",
-}
-
 SPEAKERS = {"user": "Utilisateur", "bot": "Assistant"}
 
 
@@ -88,16 +58,12 @@ class ForwardResult:
 # ---------------------------------------------------------------- payload
 
 
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category)
+def build_subject(ticket: Ticket, catalog: Catalog | None = None) -> str:
+    return f"{category_label(ticket.category, catalog)} ({ticket.reference})"
 
 
-def build_subject(ticket: Ticket) -> str:
-    return f"{category_label(ticket.category)} ({ticket.reference})"
-
-
-def _details_lines(details: Mapping[str, str]) -> list[str]:
-    return [f"- {key} : {value}" for key, value in details.items()]
+def _details_lines(details: Mapping[str, str], catalog: Catalog | None) -> list[str]:
+    return [f"- {field_label(key, catalog)} : {value}" for key, value in details.items()]
 
 
 def _transcript_lines(transcript: list[dict[str, Any]]) -> list[str]:
@@ -109,15 +75,15 @@ def _transcript_lines(transcript: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def build_body(ticket: Ticket) -> str:
+def build_body(ticket: Ticket, catalog: Catalog | None = None) -> str:
     lines = [
         f"Demande ouverte via l'assistant, référence {ticket.reference}.",
-        f"Catégorie : {category_label(ticket.category)} ({ticket.category})",
+        f"Catégorie : {category_label(ticket.category, catalog)} ({ticket.category})",
         f"Rôle : {ticket.role or 'inconnu'}",
         f"Canal : {ticket.channel or 'inconnu'}",
         "",
         "Détails :",
-        *(_details_lines(ticket.details) or ["(aucun)"]),
+        *(_details_lines(ticket.details, catalog) or ["(aucun)"]),
         "",
         "Conversation :",
         *(_transcript_lines(ticket.transcript) or ["(vide)"]),

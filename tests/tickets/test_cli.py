@@ -74,7 +74,7 @@ def test_list_table_shows_no_personal_details(db_url, filled):
     """The readable list shows references and categories, not names, senders or transcripts."""
     code, out, _ = _main("list", env={"TICKETS_DB_URL": db_url})
     assert code == 0
-    assert filled[0].reference in out and "student_unresponsive" in out
+    assert filled[0].reference in out and "Étudiant sans réponse" in out
     assert STUDENT_NAME not in out
     assert "sender-42" not in out
 
@@ -84,6 +84,14 @@ def test_show_prints_one_ticket(db_url, filled):
     code, out, _ = _main("show", filled[1].reference, env={"TICKETS_DB_URL": db_url})
     assert code == 0
     assert json.loads(out)["category"] == "pause"
+
+
+def test_show_names_the_category_and_details_as_the_rules_do(db_url, filled):
+    """The support agent reads the French labels of rules/*.yml beside the keys."""
+    code, out, _ = _main("show", filled[0].reference, env={"TICKETS_DB_URL": db_url})
+    shown = json.loads(out)
+    assert shown["category_label"] == "Étudiant sans réponse"
+    assert shown["detail_labels"]["student_name"] == "Étudiant"
 
 
 def test_show_unknown_reference_fails(db_url, filled):

@@ -6,6 +6,9 @@ import logging
 import socket
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
+from actions.business.catalog import load_catalog
 from actions.tickets.config import ZendeskSettings
 from actions.tickets.memory import InMemoryTicketStore
 from actions.tickets.model import Ticket
@@ -33,14 +36,27 @@ def _forward(store, settings: ZendeskSettings, now: datetime = NOW):
 # ---------------------------------------------------------------- payload
 
 
+@pytest.mark.parametrize("category", sorted(load_catalog().categories))
+def test_subject_and_details_are_named_as_in_the_rules(memory_store, category):
+    """Every category and detail reaches Zendesk with the French label of rules/*.yml."""
+    catalog = load_catalog()
+    spec = catalog.categories[category]
+    details = {name: "valeur" for name in spec.details_for("mentor")}
+    ticket = _pending(memory_store, category=category, details=details)
+    fields = build_payload(ticket)["ticket"]
+    assert fields["subject"] == f"{spec.label} ({ticket.reference})"
+    for name in details:
+        assert f"- {catalog.fields[name].label} : valeur" in fields["comment"]["body"]
+
+
 def test_payload_has_subject_body_tags_and_external_id(memory_store):
     """The payload follows the Tickets API: French subject with reference, body, tags, id."""
     ticket = _pending(memory_store)
     fields = build_payload(ticket)["ticket"]
-    assert fields["subject"] == f"Étudiant injoignable ({ticket.reference})"
+    assert fields["subject"] == f"Étudiant sans réponse ({ticket.reference})"
     assert fields["external_id"] == ticket.reference
     assert fields["tags"] == ["ocbot", "student_unresponsive", "mentor"]
-    assert f"- student_name : {STUDENT_NAME}" in fields["comment"]["body"]
+    assert f"- Étudiant : {STUDENT_NAME}" in fields["comment"]["body"]
     assert "Assistant : Je crée un ticket." in fields["comment"]["body"]
     assert "requester" not in fields
 
