@@ -112,8 +112,11 @@ def nlu_figures(path: Path) -> dict:
         return {"missing": f"{path} (run scripts/nlu_eval.py first)"}
     report = json.loads(path.read_text())
     keys = ("examples", "accuracy", "accuracy_all", "macro_f1", "off_topic_recall",
-            "in_scope_fallback_rate", "seconds_per_parse")
-    return {key: report[key] for key in keys if key in report}
+            "in_scope_fallback_rate", "ms_per_parse")
+    project = report.get("pipelines", {}).get("project", {})
+    # One entry per held-out split; the side-by-side table is reports/nlu.md.
+    return {split: {key: found[key] for key in keys if key in found}
+            for split, found in project.items() if isinstance(found, dict)}
 
 
 def table(report: dict) -> str:
@@ -135,10 +138,11 @@ def table(report: dict) -> str:
     lines += [f"| all | | {overall['p50']} | {overall['p95']} | {overall['p99']} |", "",
               "Peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in
                                                report["peak_memory_mb"].items())]
-    nlu = report["nlu"]
-    if "accuracy" in nlu:
-        lines.append(f"NLU: in-scope accuracy {nlu['accuracy']:.3f}, macro-F1 "
-                     f"{nlu['macro_f1']:.3f}, off-topic recall {nlu['off_topic_recall']:.3f}")
+    for split, nlu in report["nlu"].items():
+        if isinstance(nlu, dict) and "accuracy" in nlu:
+            lines.append(f"NLU ({split} split): in-scope accuracy {nlu['accuracy']:.3f}, "
+                         f"macro-F1 {nlu['macro_f1']:.3f}, "
+                         f"off-topic recall {nlu['off_topic_recall']:.3f}")
     return "\n".join(lines)
 
 
