@@ -14,7 +14,8 @@ What it does, for every message:
 - a linear SVM separates the intents, and its scores are turned into probabilities by sigmoid
   calibration on internal cross-validation folds (`calibration_folds`), so the FallbackClassifier's
   threshold means what it says.
-Registered like Rasa's own classifiers; in config.yml: `name: nlu.LinearIntentClassifier`.
+Registered like Rasa's own classifiers; in config.yml:
+`name: nlu.linear_intent_classifier.LinearIntentClassifier`.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.preprocessing import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +84,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.validate_config(self._config)
         self._model_storage = model_storage
         self._resource = resource
-        # {"idf": [one array per sparse block], "classifier": fitted CalibratedClassifierCV}
+        # {"weights": [a fitted TfidfTransformer per sparse block], "classifier": the
+        # fitted CalibratedClassifierCV}
         self._model = model
 
     @classmethod
@@ -97,52 +100,42 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     # ---- features --------------------------------------------------------------------------
     @staticmethod
-    def _blocks(message: Message) -> tuple[list[scipy.sparse.spmatrix], np.ndarray | None]:
-        """The message's sentence-level sparse blocks (one per featurizer) and dense vector."""
-        sparse = [
-            feature.features.tocsr()
-            for feature in message.features
-            if feature.attribute == TEXT and feature.type == "sentence" and feature.is_sparse()
-        ]
-        dense = [
-            np.asarray(feature.features, dtype=np.float64).reshape(-1)
-            for feature in message.features
-            if feature.attribute == TEXT and feature.type == "sentence" and feature.is_dense()
-        ]
-        return sparse, (np.concatenate(dense) if dense else None)
-
-    def _matrix(self, messages: list[Message], idf: list[np.ndarray]) -> scipy.sparse.csr_matrix:
-        rows = []
+    def _features(
+        messages: list[Message],
+    ) -> tuple[list[scipy.sparse.csr_matrix], np.ndarray | None]:
+        """The messages' sentence features: one sparse matrix per featurizer, and dense rows."""
+        sparse_rows, dense_rows = [], []
         for message in messages:
-            sparse, dense = self._blocks(message)
-            if len(sparse) != len(idf):
-                raise ValueError(
-                    f"{type(self).__name__}: {len(sparse)} sparse feature blocks, trained on "
-                    f"{len(idf)}; the featurizers before it changed"
-                )
-            parts = [_unit(_tfidf(block, weights))
-                     for block, weights in zip(sparse, idf, strict=True)]
-            if dense is not None and self._config["dense_weight"] > 0:
-                parts.append(scipy.sparse.csr_matrix(
-                    _unit_dense(dense) * self._config["dense_weight"]
-                ))
-            rows.append(scipy.sparse.hstack(parts, format="csr"))
-        return scipy.sparse.vstack(rows, format="csr")
+            sentence = [f for f in message.features if f.attribute == TEXT and f.type == "sentence"]
+            sparse_rows.append([f.features.tocsr() for f in sentence if f.is_sparse()])
+            dense = [np.asarray(f.features, dtype=np.float64).reshape(-1)
+                     for f in sentence if f.is_dense()]
+            dense_rows.append(np.concatenate(dense) if dense else None)
+        if len({len(row) for row in sparse_rows}) > 1:
+            raise ValueError(f"{LinearIntentClassifier.__name__}: messages with different "
+                             "numbers of sparse feature blocks")
+        sparse = [scipy.sparse.vstack([row[index] for row in sparse_rows], format="csr")
+                  for index in range(len(sparse_rows[0]))]
+        has_dense = [row is not None for row in dense_rows]
+        return sparse, (np.vstack(dense_rows) if all(has_dense) else None)
 
-    @staticmethod
-    def _idf(messages: list[Message]) -> list[np.ndarray]:
-        """Smoothed inverse document frequency of every column of every sparse block."""
-        blocks = [LinearIntentClassifier._blocks(message)[0] for message in messages]
-        idf = []
-        for index in range(len(blocks[0])):
-            stacked = scipy.sparse.vstack([row[index] for row in blocks], format="csr")
-            document_frequency = np.bincount(stacked.indices, minlength=stacked.shape[1])
-            idf.append(np.log((1 + len(messages)) / (1 + document_frequency)) + 1.0)
-        return idf
+    def _matrix(self, messages: list[Message], weights: list[Any]) -> scipy.sparse.csr_matrix:
+        """One row per message: each weighted sparse block, then the weighted word vector."""
+        sparse, dense = self._features(messages)
+        if len(sparse) != len(weights):
+            raise ValueError(
+                f"{type(self).__name__}: {len(sparse)} sparse feature blocks, trained on "
+                f"{len(weights)}; the featurizers before it changed"
+            )
+        parts = [weight.transform(block) for block, weight in zip(sparse, weights, strict=True)]
+        if dense is not None and self._config["dense_weight"] > 0:
+            parts.append(scipy.sparse.csr_matrix(normalize(dense) * self._config["dense_weight"]))
+        return scipy.sparse.hstack(parts, format="csr")
 
     # ---- training and prediction -----------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfTransformer
         from sklearn.svm import LinearSVC
 
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
@@ -150,7 +143,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len(set(labels)) < 2:
             logger.warning("%s: fewer than two intents, not trained", type(self).__name__)
             return self._resource
-        idf = self._idf(examples)
+        # Sublinear TF-IDF, rows scaled to unit length, one transformer per sparse block.
+        weights = [TfidfTransformer(sublinear_tf=True).fit(block)
+                   for block in self._features(examples)[0]]
         svm = LinearSVC(C=self._config["C"], random_state=self._config["random_seed"])
         folds = min(self._config["calibration_folds"], min(labels.count(x) for x in set(labels)))
         # ensemble=False: one SVM fitted on all the data (the calibration folds only fit the
@@ -158,8 +153,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         classifier = CalibratedClassifierCV(
             svm, method="sigmoid", cv=max(folds, 2), ensemble=False
         )
-        classifier.fit(self._matrix(examples, idf), np.asarray(labels))
-        self._model = {"idf": idf, "classifier": classifier}
+        classifier.fit(self._matrix(examples, weights), np.asarray(labels))
+        self._model = {"weights": weights, "classifier": classifier}
         with self._model_storage.write_to(self._resource) as directory:
             with open(directory / MODEL_FILE, "wb") as file:
                 pickle.dump(self._model, file)
@@ -188,7 +183,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if self._model is None:
             return messages
         classifier = self._model["classifier"]
-        probabilities = classifier.predict_proba(self._matrix(messages, self._model["idf"]))
+        probabilities = classifier.predict_proba(self._matrix(messages, self._model["weights"]))
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)
             ranking = [
@@ -199,22 +194,3 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             message.set("intent_ranking", ranking[:length] if length else ranking,
                         add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-
-def _tfidf(counts: scipy.sparse.csr_matrix, idf: np.ndarray) -> scipy.sparse.csr_matrix:
-    weighted = counts.astype(np.float64)
-    weighted.data = 1.0 + np.log(np.maximum(weighted.data, 1e-12))  # sublinear term frequency
-    return weighted.multiply(idf[: weighted.shape[1]]).tocsr()
-
-
-def _unit(matrix: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-    norm = float(np.sqrt(matrix.multiply(matrix).sum()))
-    return matrix / norm if norm > 0 else matrix
-
-
-def _unit_dense(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm if norm > 0 else vector).reshape(1, -1)
