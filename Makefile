@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/nlu/*.yml) \
-  $(wildcard nlu/*.py nlu/*.yml)
+  $(wildcard nlu/*.py)
 
 .PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories \
   test-e2e test-reliability bench clean

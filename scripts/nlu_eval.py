@@ -70,23 +70,29 @@ def load_examples(folder: Path) -> list[tuple[str, str]]:
 
 
 # ---- pipelines ---------------------------------------------------------------------------------
-async def read_with_rasa(model: Path, texts: list[str]) -> tuple[list[Read], float]:
+async def read_with_rasa(
+    model: Path, texts: dict[str, list[str]],
+) -> dict[str, tuple[list[Read], float]]:
+    """Each split's reads and seconds per parse, the model loaded once."""
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # one debug line per parsed message otherwise
     agent = Agent.load(str(model))
     await agent.parse_message("bonjour")  # first parse builds caches; not a user's wait
-    reads = []
-    started = time.perf_counter()
-    for text in texts:
-        parsed = await agent.parse_message(text)
-        ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
-        top = ranking[0] if ranking else parsed["intent"]
-        second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-        reads.append(Read(parsed["intent"]["name"], top["name"], top["confidence"],
-                          top["confidence"] - second))
-    return reads, (time.perf_counter() - started) / len(texts)
+    result = {}
+    for split, split_texts in texts.items():
+        reads = []
+        started = time.perf_counter()
+        for text in split_texts:
+            parsed = await agent.parse_message(text)
+            ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
+            top = ranking[0] if ranking else parsed["intent"]
+            second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
+            reads.append(Read(parsed["intent"]["name"], top["name"], top["confidence"],
+                              top["confidence"] - second))
+        result[split] = (reads, (time.perf_counter() - started) / len(split_texts))
+    return result
 
 
 def tfidf_peer(kind: str):
@@ -203,7 +209,7 @@ COLUMNS = [("accuracy", "in-scope acc."), ("macro_f1", "macro-F1"),
 def cell(key: str, value) -> str:
     if value is None:
         return "n/a"
-    if key in ("ms_per_parse",):
+    if key == "ms_per_parse":
         return f"{value:.2f}"
     if key == "training_seconds":
         return f"{value:.0f}"
@@ -272,7 +278,7 @@ def evaluate(args: argparse.Namespace) -> dict:
     timing = Path(args.model).with_suffix("").with_suffix(".train.json")
     project_seconds = (json.loads(timing.read_text())["training_seconds"]
                        if timing.exists() else None)
-    project = {s: asyncio.run(read_with_rasa(Path(args.model), texts[s])) for s in SPLITS}
+    project = asyncio.run(read_with_rasa(Path(args.model), texts))
     add("project", project, project_seconds)
     threshold, ambiguity = project_thresholds(ROOT / "config.yml")
     report["project_threshold"] = threshold
@@ -280,7 +286,7 @@ def evaluate(args: argparse.Namespace) -> dict:
 
     if args.peers == "all":
         peer_model, peer_seconds = train_rasa_peer()
-        peer = {s: asyncio.run(read_with_rasa(peer_model, texts[s])) for s in SPLITS}
+        peer = asyncio.run(read_with_rasa(peer_model, texts))
         add("rasa_default", peer, peer_seconds)
     if args.peers in ("tfidf", "all"):
         training = load_examples(TRAINING)
