@@ -9,30 +9,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.business.decisions import Outcome, step
-from actions.business.flow import CANCEL
+from actions.business.dialogue import ticket_on_request
+from actions.business.flow import CANCEL, REQUEST_TICKET
+from actions.decision_flow import decide
 from actions.respond import respond_to_intent
 from actions.ticket_flow import show_summary, start_ticket
 
 Events = list[dict[str, Any]]
-
-
-def decide(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    """State the rule applied to the user's case; hand over to the ticket form if it says so."""
-    facts = context.slot_values(tracker, list(context.catalog().fields))
-    outcome = step(tracker.get_slot("decision_rule"), context.role_of(tracker), facts,
-                   context.today(), context.rules())
-    if not isinstance(outcome, Outcome):  # the form ended without every fact
-        dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("flow", None), SlotSet("next_step", "listen")]
-    dispatcher.utter_message(response=outcome.response, **outcome.values)
-    if outcome.ticket:
-        return [SlotSet("decision_rule", None),
-                *start_ticket(dispatcher, tracker, outcome.ticket, outcome.prefill)]
-    topic = tracker.get_slot("topic")
-    offer = context.catalog().topics[topic].ticket_for(context.role_of(tracker)) if topic else None
-    return [SlotSet("decision_rule", None), SlotSet("flow", None),
-            SlotSet("offered_ticket", offer), SlotSet("next_step", "listen")]
 
 
 def leave(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> Events:
@@ -41,8 +24,22 @@ def leave(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> Ev
     if reason == CANCEL:
         dispatcher.utter_message(response="utter_form_cancelled")
         return [*events, SlotSet("ticket_category", None), SlotSet("next_step", "listen")]
+    if reason == REQUEST_TICKET:
+        return [*events, *start_ticket(dispatcher, tracker, _requested_category(tracker))]
     dispatcher.utter_message(response="utter_form_left")
     return [*events, *respond_to_intent(dispatcher, tracker, reason)]
+
+
+def _requested_category(tracker: Tracker) -> str:
+    """The ticket the rule would open for a case like this one, else the topic's, else 'other'."""
+    role = context.role_of(tracker)
+    rule = tracker.get_slot("decision_rule")
+    facts = context.slot_values(tracker, list(context.catalog().fields))
+    category = rule and ticket_on_request(rule, role, facts, context.catalog(), context.today(),
+                                          context.rules())
+    topic = tracker.get_slot("topic")
+    offered = context.catalog().topics[topic].ticket_for(role) if topic else None
+    return category or offered or "other"
 
 
 class ActionAfterForm(Action):
@@ -58,7 +55,7 @@ class ActionAfterForm(Action):
         if reason:
             return leave(dispatcher, tracker, reason)
         if tracker.get_slot("flow") == "decision":
-            return decide(dispatcher, tracker)
+            return decide(dispatcher, tracker, tracker.get_slot("decision_rule"))
         if tracker.get_slot("flow") == "ticket" and tracker.get_slot("ticket_category"):
             return show_summary(dispatcher, tracker)
         dispatcher.utter_message(response="utter_anything_else")

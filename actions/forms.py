@@ -17,8 +17,17 @@ from rasa_sdk.types import DomainDict
 
 from actions import context
 from actions.business.decisions import Ask, step
-from actions.business.fields import is_canonical, understand
-from actions.business.flow import interruption, ticket_fields
+from actions.business.dialogue import (
+    Change,
+    GiveUp,
+    after_unreadable,
+    asks_for_ticket,
+    read_correction,
+)
+from actions.business.fields import SKIPPED, Reading, display, is_canonical, understand
+from actions.business.flow import REQUEST_TICKET, interruption, ticket_fields
+from actions.business.opening import stated_fact
+from actions.business.parsing import as_typed as parse_free_text_as_typed
 
 Events = list[dict[str, Any]]
 
@@ -46,17 +55,91 @@ class FieldsFormValidation(FormValidationAction):
     ) -> Events:
         field = context.catalog().fields[name]
         text = str(value)
-        reading = understand(field, text, context.today())
         intent, confidence = context.latest_intent(tracker)
+        if asks_for_ticket(text, intent, confidence):
+            return self._ticket_requested(name, dispatcher, tracker)
+        change = read_correction(text, name, self._topic_fields(tracker), context.catalog(),
+                                 context.today())
+        if change:
+            return self._corrected(name, change, dispatcher, tracker)
+        reading = understand(field, text, context.today())
+        if reading.value is None and (stated := stated_fact(name, text)):
+            reading = Reading(stated)  # "il a justifié" for "justifiée ?": said in other words
         leaving = interruption(text, intent, confidence, reading.value is not None, field.kind,
                                context.INTERRUPT_CONFIDENCE)
         if leaving:
             tracker.slots["interruption"] = leaving
             return [SlotSet(name, None), SlotSet("interruption", leaving)]
         if reading.value is None:
-            dispatcher.utter_message(response=reading.error)
+            return self._unreadable(name, text, reading, dispatcher, tracker)
         tracker.slots[name] = reading.value
-        return [SlotSet(name, reading.value)]
+        return [SlotSet(name, reading.value), *self._tries_reset(tracker)]
+
+    def _unreadable(
+        self, name: str, text: str, reading: Reading, dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> Events:
+        """Asked again with an example; after two tries the bot stops asking the same thing."""
+        tries = tracker.get_slot("failed_answers") or {}
+        count = (tries.get("count", 0) if tries.get("field") == name else 0) + 1
+        field = context.catalog().fields[name]
+        choice = after_unreadable(count, field.optional,
+                                  in_ticket=bool(tracker.get_slot("ticket_category")))
+        if choice is GiveUp.ASK_AGAIN:
+            dispatcher.utter_message(response=reading.error)
+            tracker.slots[name] = None
+            return [SlotSet(name, None), SlotSet("failed_answers", {"field": name, "count": count})]
+        events = self._tries_reset(tracker) or [SlotSet("failed_answers", None)]
+        if choice is GiveUp.TO_TEAM:
+            dispatcher.utter_message(response="utter_fact_to_team")
+            tracker.slots["interruption"] = REQUEST_TICKET
+            return [SlotSet(name, None), SlotSet("interruption", REQUEST_TICKET), *events]
+        value = SKIPPED if choice is GiveUp.SKIP else (parse_free_text_as_typed(text) or SKIPPED)
+        skipped = choice is GiveUp.SKIP or value == SKIPPED
+        dispatcher.utter_message(
+            response="utter_detail_skipped" if skipped else "utter_detail_kept_as_typed")
+        tracker.slots[name] = value
+        return [SlotSet(name, value), *events]
+
+    def _tries_reset(self, tracker: Tracker) -> Events:
+        if tracker.get_slot("failed_answers") is None:
+            return []
+        tracker.slots["failed_answers"] = None
+        return [SlotSet("failed_answers", None)]
+
+    def _ticket_requested(
+        self, asked: str, dispatcher: CollectingDispatcher, tracker: Tracker,
+    ) -> Events:
+        """"Ouvrir une demande" typed during the questions: the ticket form goes on (that is what
+        it does); the rule's questions give way to the topic's own ticket."""
+        if tracker.get_slot("ticket_category"):
+            dispatcher.utter_message(response="utter_ticket_in_progress")
+            return [SlotSet(asked, None)]
+        tracker.slots["interruption"] = REQUEST_TICKET
+        return [SlotSet(asked, None), SlotSet("interruption", REQUEST_TICKET)]
+
+    def _corrected(
+        self, asked: str, change: Change, dispatcher: CollectingDispatcher, tracker: Tracker,
+    ) -> Events:
+        """Take the corrected detail, keep the rest; the question asked comes again if it was
+        not the one corrected."""
+        tracker.slots[change.field] = change.value
+        if change.field == asked:
+            return [SlotSet(asked, change.value)]
+        field = context.catalog().fields[change.field]
+        dispatcher.utter_message(response="utter_detail_corrected", field_label=field.label,
+                                 value=display(field, change.value, context.catalog()))
+        tracker.slots[asked] = None
+        return [SlotSet(change.field, change.value), SlotSet(asked, None)]
+
+    def _topic_fields(self, tracker: Tracker) -> list[str]:
+        """The details this conversation has dealt with (given so far), and the ticket's."""
+        fields = context.catalog().fields
+        known = [name for name in fields if is_canonical(fields[name], tracker.get_slot(name))]
+        category = tracker.get_slot("ticket_category")
+        draft = ticket_fields(category, context.role_of(tracker), context.catalog()) if (
+            category) else ()
+        return list(dict.fromkeys([*known, *draft]))
 
     async def next_requested_slot(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,

@@ -9,8 +9,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.business.flow import SMALL_TALK, plan_topic, word_count
-from actions.ticket_flow import reply_to_summary, show_summary, start_ticket
+from actions.business.dialogue import Command, read_followup, read_offer_reply, read_role_answer
+from actions.business.fields import is_canonical
+from actions.business.flow import SMALL_TALK, plan_topic, ticket_fields, word_count
+from actions.business.opening import opening_facts
+from actions.decision_flow import decide
+from actions.ticket_flow import (
+    create_ticket,
+    reply_to_summary,
+    show_summary,
+    start_ticket,
+    summary_reply,
+)
 
 Events = list[dict[str, Any]]
 FALLBACK_TOPIC = "out_of_scope"
@@ -24,14 +34,21 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
         dispatcher.utter_message(response="utter_ask_role")
         return [SlotSet("pending_topic", topic), SlotSet("next_step", "listen")]
     dispatcher.utter_message(response=plan.answer)
+    stated = opening_facts(tracker.latest_message.get("text") or "", plan.decision,
+                           context.role_of(tracker), context.catalog(), context.today(),
+                           context.rules())
+    fresh = [*context.clear(tracker, [name for name in context.catalog().fields
+                                      if name not in stated] + ["last_decision"]),
+             *[SlotSet(name, value) for name, value in stated.items()]]
+    tracker.slots.update(stated)
     if plan.decision:
         return [
-            *context.clear(tracker, context.catalog().fields),
+            *fresh,
             SlotSet("topic", topic), SlotSet("decision_rule", plan.decision),
             SlotSet("flow", "decision"), SlotSet("pending_topic", None),
             SlotSet("next_step", "decision"),
         ]
-    events = [SlotSet("topic", topic), SlotSet("pending_topic", None),
+    events = [*fresh, SlotSet("topic", topic), SlotSet("pending_topic", None),
               SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen")]
     if plan.ticket:
         dispatcher.utter_message(response="utter_offer_ticket")
@@ -40,20 +57,28 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
     """Any intent outside a form: topics, small talk, and replies to the bot's last question."""
-    if tracker.get_slot("next_step") == "confirm":
-        if intent in ("affirm", "deny", "inform"):
-            return reply_to_summary(dispatcher, tracker, intent)
-        if intent in context.catalog().topics:
+    if tracker.get_slot("next_step") == "confirm" and tracker.get_slot("ticket_category"):
+        reply = summary_reply(tracker, intent)
+        if reply.command is Command.UNCLEAR and intent in context.catalog().topics:
             # Answer the side question, then show the unsent ticket again: nothing is dropped.
             dispatcher.utter_message(response=f"utter_{intent}")
             return show_summary(dispatcher, tracker)
+        return reply_to_summary(dispatcher, tracker, reply)
+    decided = tracker.get_slot("last_decision")
+    if decided:
+        followup = _follow_up(dispatcher, tracker, intent, decided)
+        if followup is not None:
+            return followup
+    answered = _answer_to_question(dispatcher, tracker, intent)
+    if answered is not None:
+        return answered
     if intent in context.catalog().topics:
         return respond_to_topic(dispatcher, tracker, intent)
     if intent == "request_human" or (intent == "affirm" and tracker.get_slot("offered_ticket")):
         category = tracker.get_slot("offered_ticket") or "other"
         return start_ticket(dispatcher, tracker, category)
     if intent == "affirm" and tracker.get_slot("next_step") == "created":
-        return reply_to_summary(dispatcher, tracker, "affirm")
+        return create_ticket(dispatcher, tracker)
     if intent == "inform" and tracker.get_slot("pending_topic") and context.role_of(tracker):
         return respond_to_topic(dispatcher, tracker, tracker.get_slot("pending_topic"))
     if intent == "inform" and next(tracker.get_latest_entity_values("role"), None):
@@ -66,6 +91,47 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
     else:
         dispatcher.utter_message(response="utter_anything_else")
     return [SlotSet("offered_ticket", None), SlotSet("next_step", "listen")]
+
+
+def _follow_up(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, rule: str,
+) -> Events | None:
+    """A new fact for the rule just applied: the rule is applied again with it."""
+    fields = context.catalog().fields
+    known = [name for name in fields if is_canonical(fields[name], tracker.get_slot(name))]
+    _, confidence = context.latest_intent(tracker)
+    change = read_followup(tracker.latest_message.get("text") or "", intent, confidence, known,
+                           context.catalog(), context.today())
+    if change is None:
+        return None
+    tracker.slots[change.field] = change.value
+    return [SlotSet(change.field, change.value), *decide(dispatcher, tracker, rule)]
+
+
+def _answer_to_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
+) -> Events | None:
+    """The reply to the role question or to a ticket offer, typed as a sentence or a name."""
+    text = tracker.latest_message.get("text") or ""
+    _, confidence = context.latest_intent(tracker)
+    topics = list(context.catalog().topics)
+    pending = tracker.get_slot("pending_topic")
+    if pending and intent not in SMALL_TALK:
+        role_answer = read_role_answer(text, intent, confidence, pending, topics)
+        if role_answer:
+            tracker.slots["role"] = role_answer.role
+            return [SlotSet("role", role_answer.role),
+                    *respond_to_topic(dispatcher, tracker, role_answer.topic)]
+    offered = tracker.get_slot("offered_ticket")
+    if offered and intent != "request_human":
+        names = ticket_fields(offered, context.role_of(tracker), context.catalog())
+        reply = read_offer_reply(text, intent, confidence, topics, names, context.catalog(),
+                                 context.today())
+        if reply:
+            tracker.slots.update(reply.details)
+            return [*[SlotSet(name, value) for name, value in reply.details.items()],
+                    *start_ticket(dispatcher, tracker, offered)]
+    return None
 
 
 def _unexpected_answer(tracker: Tracker, intent: str) -> bool:

@@ -11,6 +11,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
+from actions.business.dialogue import Command, SummaryReply, read_summary_reply
+from actions.business.fields import is_canonical
 from actions.business.flow import summary_lines, ticket_fields
 from actions.outbox import kick_outbox
 from actions.tickets.config import forwarding_enabled
@@ -18,7 +20,6 @@ from actions.tickets.model import NewTicket
 
 logger = logging.getLogger(__name__)
 Events = list[dict[str, Any]]
-EDIT_MENU = "menu"
 
 
 def start_ticket(
@@ -30,11 +31,18 @@ def start_ticket(
     names = ticket_fields(category, role, context.catalog())
     label = context.catalog().categories[category].label
     dispatcher.utter_message(response="utter_ticket_start", category_label=label)
-    known = {k: v for k, v in (prefill or {}).items() if k in names}
+    # What the user already said wins over what the rule infers; anything else is asked.
+    fields = context.catalog().fields
+    kept = {name for name in names if is_canonical(fields[name], tracker.get_slot(name))}
+    prefilled = {k: v for k, v in (prefill or {}).items() if k in names and k not in kept}
+    # A value the rule copies from the user's answers was read; one it computes was inferred.
+    said = {tracker.get_slot(name) for name in fields} - {None}
+    inferred = [name for name, value in prefilled.items() if value not in said]
     return [
-        *context.clear(tracker, names),
-        *[SlotSet(name, value) for name, value in known.items()],
+        *context.clear(tracker, [name for name in names if name not in kept]),
+        *[SlotSet(name, value) for name, value in prefilled.items()],
         SlotSet("ticket_category", category),
+        SlotSet("inferred_details", sorted(inferred) or None),
         SlotSet("ticket_key", None),
         SlotSet("flow", "ticket"),
         SlotSet("offered_ticket", None),
@@ -57,26 +65,59 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     reminder = context.catalog().categories[category].reminder
     if reminder:
         dispatcher.utter_message(response=reminder)
+    inferred = [context.catalog().fields[name].label
+                for name in tracker.get_slot("inferred_details") or ()]
+    if inferred:
+        # What the bot worked out (a month from today's date) is said so, never sent silently.
+        dispatcher.utter_message(response="utter_ticket_inferred", details=", ".join(inferred))
     text = "\n".join(f"- {name} : {value}" for name, value in lines)
     dispatcher.utter_message(response="utter_ticket_summary", category_label=label, summary=text)
     key = tracker.get_slot("ticket_key") or uuid.uuid4().hex
     return [SlotSet("ticket_key", key), SlotSet("flow", None), SlotSet("next_step", "confirm")]
 
 
-def reply_to_summary(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
-    """The user's answer to the summary: create, cancel, or change one detail."""
-    if intent == "affirm":
+def summary_reply(tracker: Tracker, intent: str) -> SummaryReply:
+    """How the latest message reads as a reply to the summary on screen."""
+    return read_summary_reply(
+        tracker.latest_message.get("text") or "", intent,
+        next(tracker.get_latest_entity_values("field"), None), _draft_fields(tracker),
+        context.catalog(), context.today(),
+    )
+
+
+def _draft_fields(tracker: Tracker) -> tuple[str, ...]:
+    return ticket_fields(tracker.get_slot("ticket_category"), context.role_of(tracker),
+                         context.catalog())
+
+
+def _no_longer_inferred(tracker: Tracker, name: str) -> Events:
+    """A detail the user gave is no longer the bot's guess."""
+    inferred = list(tracker.get_slot("inferred_details") or ())
+    if name not in inferred:
+        return []
+    inferred.remove(name)
+    tracker.slots["inferred_details"] = inferred or None
+    return [SlotSet("inferred_details", inferred or None)]
+
+
+def reply_to_summary(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reply: SummaryReply,
+) -> Events:
+    """The user's answer to the summary, typed or clicked: create, cancel, or change a detail."""
+    names = _draft_fields(tracker)
+    if reply.command is Command.CONFIRM:
         return create_ticket(dispatcher, tracker)
-    if intent == "deny":
+    if reply.command is Command.CANCEL:
         dispatcher.utter_message(response="utter_ticket_cancelled")
         return [SlotSet("ticket_category", None), SlotSet("ticket_key", None),
                 SlotSet("next_step", "listen")]
-    wanted = next(tracker.get_latest_entity_values("field"), None)
-    names = ticket_fields(tracker.get_slot("ticket_category"), context.role_of(tracker),
-                          context.catalog())
-    if wanted in names:
-        return [SlotSet(wanted, None), SlotSet("flow", "ticket"), SlotSet("next_step", "ticket")]
-    if wanted == EDIT_MENU:
+    if reply.command is Command.EDIT and reply.field:
+        edited = [SlotSet(reply.field, reply.value), *_no_longer_inferred(tracker, reply.field)]
+        if reply.value:
+            tracker.slots[reply.field] = reply.value
+            return [*edited, *show_summary(dispatcher, tracker)]
+        return [*edited, SlotSet("flow", "ticket"), SlotSet("next_step", "ticket")]
+    if reply.command is Command.EDIT:
         buttons = [
             {"title": context.catalog().fields[name].label,
              "payload": f'/inform{{"field":"{name}"}}'}

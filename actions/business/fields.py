@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from actions.business import calendar as cal
 from actions.business import parsing
 from actions.business.catalog import Catalog, Field
-from actions.business.parsing_dates import month_number
+from actions.business.parsing_dates import add_months, month_number
 
 SKIPPED = "non précisé"
 INVOICE_STATUS_LABELS = {"payee": "payée", "en_cours": "en cours"}
@@ -37,7 +37,8 @@ def _bad(kind: str) -> Reading:
     return Reading(None, f"utter_invalid_{kind}")
 
 
-LEAD_WORDS = frozenset({"le", "depuis", "c", "etait", "au", "du", "a", "partir", "de", "l", "vers"})
+LEAD_WORDS = frozenset({"le", "depuis", "c", "etait", "au", "du", "a", "partir", "de", "l", "vers",
+                        "jusqu", "jusque", "jusqua", "est", "pour", "ce", "sera", "ca"})
 PART_WORDS = frozenset({"debut", "mi", "fin", "milieu"})
 HALF_YEAR = timedelta(days=183)
 
@@ -46,8 +47,11 @@ def _date(text: str, today: date, kind: str) -> Reading:
     day = parsing.parse_date(text, today)
     if day is None:
         return _bad("date")
-    if _year_free(text):
+    free = _free_part(text)
+    if free == "year":
         day = _nearest_year(day, today, kind)
+    elif free == "month":
+        day = _nearest_month(day, today, kind)
     if kind == "past_date" and day > today:
         return _bad("past_date")
     if kind == "future_date" and day < today:
@@ -55,22 +59,28 @@ def _date(text: str, today: date, kind: str) -> Reading:
     return _ok(day.isoformat())
 
 
-def _year_free(text: str) -> bool:
-    """'3 décembre', 'le 1er mars', '3/12', 'fin janvier': a month but no year, nothing relative.
+def _free_part(text: str) -> str | None:
+    """What the user left out: "year" for '3 décembre', 'le 1er mars', '3/12', 'fin janvier';
+    "month" for a bare day ('le 5'); None when the date is complete or relative.
 
-    The year is then the user's implicit choice, which _nearest_year works out.
+    The missing part is then the user's implicit choice, which the question's direction settles.
     """
     tokens = re.findall(r"[a-z0-9]+", parsing.normalize(text))
     while tokens and tokens[0] in LEAD_WORDS:
         tokens.pop(0)
+    if len(tokens) == 1 and _is_day(tokens[0]) and tokens[0] not in PART_WORDS:
+        return "month"
     if len(tokens) != 2:
-        return False
+        return None
     first, month = tokens
-    day_ok = first in ("1er", "premier") or first in PART_WORDS or (
-        first.isdigit() and 1 <= int(first) <= 31)
     month_ok = (month.isdigit() and 1 <= int(month) <= 12 and first.isdigit()) or bool(
         month_number(month))
-    return day_ok and month_ok
+    return "year" if _is_day(first) and month_ok else None
+
+
+def _is_day(token: str) -> bool:
+    return token in ("1er", "premier") or token in PART_WORDS or (
+        token.isdigit() and 1 <= int(token) <= 31)
 
 
 def _nearest_year(day: date, today: date, kind: str) -> date:
@@ -82,6 +92,20 @@ def _nearest_year(day: date, today: date, kind: str) -> date:
     if kind == "date" and day < today - HALF_YEAR:
         return _shift_year(day, 1) or day
     return day
+
+
+def _nearest_month(day: date, today: date, kind: str) -> date:
+    """'le 5' said on the 7th: last month's 5th for a past event, next month's for a future one."""
+    if kind == "past_date" and day > today:
+        return _same_day_in(day, -1) or day
+    if kind == "future_date" and day < today:
+        return _same_day_in(day, 1) or day
+    return day
+
+
+def _same_day_in(day: date, months: int) -> date | None:
+    shifted = add_months(day, months)
+    return shifted if shifted.day == day.day else None
 
 
 def _shift_year(day: date, years: int) -> date | None:
@@ -169,7 +193,9 @@ def is_canonical(field: Field, value: object) -> bool:
 
 
 def display(field: Field, value: str, catalog: Catalog) -> str:
-    """The value as the user and the support team read it."""
+    """The value as the user and the support team read it (as typed when it could not be read)."""
+    if not is_canonical(field, value):
+        return value
     if field.kind in ("date", "past_date", "future_date") and value != SKIPPED:
         return cal.date_label(date.fromisoformat(value))
     if field.kind == "month":

@@ -13,6 +13,8 @@ from actions.business.fields import display
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "nlu_fallback"})
 SMALL_TALK = frozenset({"greet", "goodbye", "thank", "bot_challenge", "ask_capabilities"})
 CANCEL = "cancel"
+# The user asked for a ticket in the middle of a rule's questions.
+REQUEST_TICKET = "request_ticket"
 
 
 @dataclass(frozen=True)

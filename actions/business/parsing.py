@@ -20,7 +20,8 @@ from actions.business.parsing_dates import (
 )
 
 __all__ = [
-    "is_cancel", "is_skip", "normalize", "parse_count", "parse_date", "parse_free_text",
+    "as_typed", "is_cancel", "is_non_answer", "is_skip", "normalize", "parse_count", "parse_date",
+    "parse_free_text",
     "parse_funding", "parse_invoice_status", "parse_late_case", "parse_month",
     "parse_person_name", "parse_role", "parse_url", "parse_yes_no",
 ]
@@ -53,6 +54,24 @@ _MORE_THAN_RE = re.compile(
 _LESS_THAN_RE = re.compile(r"\b(?:moins de|moins que|moins d|inferieur a|inferieure a)\s*$")
 
 
+# "une troisième fois", "pour la 3e fois": the ordinal is the count, not the article before it.
+_ORDINAL_WORDS = {"premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3, "quatrieme": 4,
+                  "cinquieme": 5, "sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9,
+                  "dixieme": 10}
+_ORDINAL_TIMES_RE = re.compile(
+    r"\b(?:(?P<digits>\d+)\s*(?:e|eme|ieme|er|ere)|(?P<word>" + "|".join(_ORDINAL_WORDS)
+    + r"))\s+fois\b"
+)
+
+
+def _ordinal_times(s: str) -> int | None:
+    match = _ORDINAL_TIMES_RE.search(s)
+    if not match:
+        return None
+    digits = match.group("digits")
+    return int(digits) if digits else _ORDINAL_WORDS[match.group("word")]
+
+
 def _count_candidates(s: str) -> list[tuple[int, int, int]]:
     """(start, end, value) of every way a quantity may be written, to keep the earliest."""
     found: list[tuple[int, int, int]] = []
@@ -77,6 +96,9 @@ def parse_count(text: str) -> int | None:
     s = strip_fillers(plain_words(text))
     if not s or _COUNT_UNKNOWN_RE.search(s) or _NEGATIVE_NUMBER_RE.search(normalize(text)):
         return None
+    ordinal = _ordinal_times(s)
+    if ordinal is not None:
+        return ordinal
     candidates = _count_candidates(s)
     if not candidates:
         return None
@@ -240,7 +262,10 @@ _LATE_CASE_PATTERNS = (
                 r"|plaquer|jeter l eponge|renoncer|renonce)\b"), "dropout_risk"),
     (re.compile(r"\b(?:annul\w*|repete\w*|repetition\w*|repetiti\w*|absen\w*|consecuti\w*"
                 r"|plusieurs fois|lapin\w*|no show|ne vient pas|ne se presente pas|pas venue?"
-                r"|ne se connecte pas)\b"), "repeated_cancellations"),
+                r"|ne se connecte pas|de suite|d affilee|coup sur coup"
+                r"|(?:rate|manque|loupe|saute)e?s? (?:les |ses )?(?:\w+ )?(?:deux|trois|2|3"
+                r"|plusieurs|dernieres) (?:\w+ )?(?:sessions?|seances?|rdv|rendez vous|cours))\b"),
+     "repeated_cancellations"),
     (re.compile(r"\b(?:inquiet\w*|preoccup\w*|alarm\w*|motivation|motivee?|demotiv\w*"
                 r"|implication|impliquee?|investissement|investie?|engagement|decroch\w*"
                 r"|tres en retard|gros retard|grand retard|enorme retard|beaucoup de retard"
@@ -418,15 +443,41 @@ def parse_person_name(text: str) -> str | None:
 _MAX_FREE_TEXT = 2000
 
 
-def parse_free_text(text: str) -> str | None:
-    """Text without control characters, single-spaced, capped at 2000 characters."""
+# Answers that say nothing: a detail written as "oui", "ok" or "je ne m'en souviens plus" would
+# reach the support team empty, so it is asked again.
+_NON_ANSWER_RE = re.compile(
+    r"(?:(?:euh|bah|ben|hmm|alors|desole|desolee|malheureusement|non|oui|franchement) )*"
+    r"(?:oui|non|ok|okay|d accord|si|yes|no|rien|aucune idee|je sais pas|je ne sais pas"
+    r"|sais pas|chais pas|je sais plus|je ne sais plus|je ne sais pas trop|pas d idee"
+    r"|(?:je )?(?:ne )?(?:m en |me )?(?:souviens|rappelle) (?:plus|pas)(?: du tout)?"
+    r"|je (?:ne )?l ai (?:pas|plus) (?:sous la main|en tete)|je (?:l ai )?oublie|j ai oublie"
+    r"|aucun souvenir|peu importe|n importe quoi|test|\?+|\.+)"
+    r"(?: (?:desole|desolee|merci|du tout|malheureusement))*"
+)
+
+
+def is_non_answer(text: str) -> bool:
+    """A reply that carries no detail at all ("oui", "je ne m'en souviens plus")."""
+    s = _squeeze_repeats(plain_words(text))
+    return not s or bool(_NON_ANSWER_RE.fullmatch(s))
+
+
+def as_typed(text: str) -> str | None:
+    """The text as typed, tidied, even when it carries no detail: kept for the support team."""
     visible = "".join(
         " " if ch.isspace() else ch
         for ch in text
         if ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
     )
     cleaned = " ".join(visible.split())[:_MAX_FREE_TEXT].rstrip()
-    if len(cleaned) < 2 or not any(ch.isalnum() for ch in cleaned):
+    return cleaned if any(ch.isalnum() for ch in cleaned) else None
+
+
+def parse_free_text(text: str) -> str | None:
+    """Text without control characters, single-spaced, capped at 2000 characters; None for a
+    reply that carries no detail."""
+    cleaned = as_typed(text) or ""
+    if len(cleaned) < 2 or not any(ch.isalnum() for ch in cleaned) or is_non_answer(cleaned):
         return None
     return cleaned
 

@@ -61,15 +61,24 @@ def test_answer_only_topic_offers_nothing():
 
 
 def test_request_human_opens_the_offered_category():
-    """'Ouvrir une demande' after an answer starts the ticket of that topic, details emptied."""
+    """'Ouvrir une demande' after an answer starts the ticket of that topic; a detail already
+    given in the topic is kept, the others are asked."""
     tracker = make_tracker({"role": "mentor", "offered_ticket": "videoconference",
-                            "problem_nature": "old answer", "session_link": "old link"},
+                            "problem_nature": "l'image se fige"},
                            intent="request_human")
     dispatcher, events = run(tracker)
     assert responses(dispatcher) == ["utter_ticket_start"]
     slots = slot_events(events)
     assert (slots["ticket_category"], slots["next_step"]) == ("videoconference", "ticket")
-    assert slots["problem_nature"] is None and slots["session_link"] is None
+    assert "problem_nature" not in slots and "session_link" not in slots
+
+
+def test_a_new_topic_forgets_the_details_of_the_previous_one():
+    """Asking about another topic empties the details given for the previous one."""
+    tracker = make_tracker({"role": "mentor", "problem_nature": "l'image se fige"},
+                           intent="videoconference_problem")
+    _, events = run(tracker)
+    assert slot_events(events)["problem_nature"] is None
 
 
 def test_request_human_without_context_opens_other():

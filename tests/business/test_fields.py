@@ -103,6 +103,28 @@ def test_bare_past_day_for_a_future_date_means_next_year() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("kind", "text", "today", "expected"),
+    [
+        ("future_date", "jusqu'au 15 janvier", date(2026, 11, 9), "2027-01-15"),
+        ("future_date", "jusqu'au 15 novembre", date(2026, 11, 9), "2026-11-15"),
+        ("future_date", "le 5", date(2026, 11, 7), "2026-12-05"),
+        ("future_date", "le 7", date(2026, 11, 7), "2026-11-07"),
+        ("future_date", "le 31", date(2026, 11, 7), None),
+        ("past_date", "le 10", date(2026, 11, 9), "2026-10-10"),
+        ("past_date", "depuis le 9", date(2026, 11, 9), "2026-11-09"),
+        ("past_date", "le 3", date(2026, 11, 9), "2026-11-03"),
+        ("date", "le 5", date(2026, 11, 7), "2026-11-05"),
+    ],
+)
+def test_date_without_year_or_month_takes_the_direction_of_the_question(
+    kind: str, text: str, today: date, expected: str | None,
+) -> None:
+    """A day or a day and month alone means the next such date when a future date is asked,
+    the last one when a past date is asked (no month without a 31st is invented)."""
+    assert understand(field(kind), text, today).value == expected
+
+
 # --------------------------------------------------------------------------- other kinds
 
 

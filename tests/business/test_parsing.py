@@ -71,6 +71,16 @@ def test_parse_count_bounds(text: str, expected: int) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [("finalement je l'ai relancée une troisième fois", 3), ("pour la 2e fois", 2),
+     ("une première fois", 1), ("je l'ai relancé une fois", 1)],
+)
+def test_parse_count_ordinal_times(text: str, expected: int) -> None:
+    """'Une troisième fois' counts three, not the article 'une'."""
+    assert parse_count(text) == expected
+
+
+@pytest.mark.parametrize(
     "text", ["-2", "moins 2", "", "bonjour", "plusieurs", "aucune idée", "2.5", "je ne sais pas"]
 )
 def test_parse_count_unreadable(text: str) -> None:
@@ -221,6 +231,10 @@ def test_parse_role_unclear(text: str) -> None:
         ("juste un peu de retard", "none"),
         ("rien de tout ça", "none"),
         ("aucun", "none"),
+        ("non, il a juste raté deux sessions de suite", "repeated_cancellations"),
+        ("il a manqué les deux dernières sessions", "repeated_cancellations"),
+        ("elle a loupé 3 séances d'affilée", "repeated_cancellations"),
+        ("non, juste un petit retard", "none"),
     ],
 )
 def test_parse_late_case_phrases(text: str, expected: str) -> None:
@@ -315,7 +329,7 @@ def test_parse_person_name_rejects(text: str) -> None:
     ("text", "expected"),
     [
         ("  il   est\n\nmalade ", "il est malade"),
-        ("ok", "ok"),
+        ("Python", "Python"),
         ("a\x00b\x07c", "abc"),
         ("12", "12"),
     ],
@@ -323,6 +337,22 @@ def test_parse_person_name_rejects(text: str) -> None:
 def test_parse_free_text(text: str, expected: str) -> None:
     """Whitespace is collapsed and control characters removed."""
     assert parse_free_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oui", "Ok merci", "non", "je ne m'en souviens plus", "je l'ai pas sous la main",
+     "euh je sais pas", "Non, désolé"],
+)
+def test_parse_free_text_rejects_replies_without_a_detail(text: str) -> None:
+    """A yes, a no or an "I don't remember" is no description: the detail is asked again."""
+    assert parse_free_text(text) is None
+
+
+def test_parse_free_text_keeps_a_sentence_that_starts_unsure() -> None:
+    """A real description that begins with "je ne sais pas" is kept."""
+    text = "je ne sais pas comment modifier mon RIB"
+    assert parse_free_text(text) == text
 
 
 @pytest.mark.parametrize("text", ["", " ", "a", "--", "?!", "\x00\x01"])
