@@ -20,8 +20,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/nlu/*.yml) \
   $(wildcard nlu/*.py)
 
-.PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories \
-  test-e2e test-reliability bench clean
+.PHONY: help install sync train run shell actions test lint unit validate test-nlu \
+  test-e2e test-reliability bench turns clean
 
 help:
 	@echo "make run   - set up what is missing, train if needed, start the assistant"
@@ -72,7 +72,7 @@ shell: install train
 	@scripts/run.sh $(ACTION_PORT) $(RASA_PORT) shell
 
 # ---- checks ------------------------------------------------------------------------------
-test: install lint unit validate train test-nlu test-stories test-e2e test-reliability
+test: install lint unit validate train test-nlu test-e2e test-reliability
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
@@ -89,10 +89,6 @@ test-nlu: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --gate first=0.95 --gate second=0.92 \
 	  --out reports/nlu-gate.json
 
-test-stories: $(MODEL)
-	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors \
-	  --out results/stories
-
 test-e2e: $(MODEL)
 	scripts/ensure_chromium.sh
 	OCBOT_E2E=1 $(PY) -m pytest tests/e2e
@@ -107,6 +103,10 @@ USERS ?= 50
 bench: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --peers --out reports/nlu.json
 	$(PY) scripts/bench.py --users $(USERS)
+
+# User turns until a rule decides, over REST (tests/conversations/turns.yml): issue 12's figure.
+turns: $(MODEL)
+	$(PY) scripts/turns_to_decision.py --out reports/turns.json
 
 clean:
 	rm -rf models results reports .rasa $(STAMPS)

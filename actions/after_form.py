@@ -8,12 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
-from actions.business.dialogue import ticket_on_request
 from actions.business.flow import CANCEL, REQUEST_TICKET
 from actions.decision_flow import decide
 from actions.respond import respond_to_intent
-from actions.ticket_flow import show_summary, start_ticket
+from actions.ticket_flow import requested_category, show_summary, start_ticket
 
 Events = list[dict[str, Any]]
 
@@ -25,21 +23,9 @@ def leave(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> Ev
         dispatcher.utter_message(response="utter_form_cancelled")
         return [*events, SlotSet("ticket_category", None), SlotSet("next_step", "listen")]
     if reason == REQUEST_TICKET:
-        return [*events, *start_ticket(dispatcher, tracker, _requested_category(tracker))]
+        return [*events, *start_ticket(dispatcher, tracker, requested_category(tracker))]
     dispatcher.utter_message(response="utter_form_left")
     return [*events, *respond_to_intent(dispatcher, tracker, reason)]
-
-
-def _requested_category(tracker: Tracker) -> str:
-    """The ticket the rule would open for a case like this one, else the topic's, else 'other'."""
-    role = context.role_of(tracker)
-    rule = tracker.get_slot("decision_rule")
-    facts = context.slot_values(tracker, list(context.catalog().fields))
-    category = rule and ticket_on_request(rule, role, facts, context.catalog(), context.today(),
-                                          context.rules())
-    topic = tracker.get_slot("topic")
-    offered = context.catalog().topics[topic].ticket_for(role) if topic else None
-    return category or offered or "other"
 
 
 class ActionAfterForm(Action):

@@ -17,6 +17,7 @@ from actions.decision_flow import decide
 from actions.ticket_flow import (
     create_ticket,
     reply_to_summary,
+    requested_category,
     show_summary,
     start_ticket,
     summary_reply,
@@ -75,8 +76,7 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
     if intent in context.catalog().topics:
         return respond_to_topic(dispatcher, tracker, intent)
     if intent == "request_human" or (intent == "affirm" and tracker.get_slot("offered_ticket")):
-        category = tracker.get_slot("offered_ticket") or "other"
-        return start_ticket(dispatcher, tracker, category)
+        return start_ticket(dispatcher, tracker, requested_category(tracker))
     if intent == "affirm" and tracker.get_slot("next_step") == "created":
         return create_ticket(dispatcher, tracker)
     if intent == "inform" and tracker.get_slot("pending_topic") and context.role_of(tracker):

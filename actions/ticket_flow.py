@@ -11,7 +11,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.business.dialogue import Command, SummaryReply, read_summary_reply
+from actions.business.dialogue import (
+    Command,
+    SummaryReply,
+    read_summary_reply,
+    ticket_on_request,
+)
 from actions.business.fields import is_canonical
 from actions.business.flow import summary_lines, ticket_fields
 from actions.outbox import kick_outbox
@@ -20,6 +25,22 @@ from actions.tickets.model import NewTicket
 
 logger = logging.getLogger(__name__)
 Events = list[dict[str, Any]]
+
+
+def requested_category(tracker: Tracker) -> str:
+    """The ticket the user asks for: the one offered, else the one the topic's rule opens for a
+    case like theirs, else the topic's, else 'other'."""
+    offered = tracker.get_slot("offered_ticket")
+    if offered:
+        return offered
+    role = context.role_of(tracker)
+    rule = tracker.get_slot("decision_rule") or tracker.get_slot("last_decision")
+    facts = context.slot_values(tracker, list(context.catalog().fields))
+    category = rule and ticket_on_request(rule, role, facts, context.catalog(), context.today(),
+                                          context.rules())
+    topic = tracker.get_slot("topic")
+    topic_ticket = context.catalog().topics[topic].ticket_for(role) if topic else None
+    return category or topic_ticket or "other"
 
 
 def start_ticket(

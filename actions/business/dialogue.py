@@ -355,7 +355,17 @@ def ticket_on_request(
 ) -> str | None:
     """The ticket a rule opens for a case like the user's, when they ask for one before the
     rule has decided ("Ouvrir une demande" in the middle of its questions): the facts known so
-    far are kept, the missing ones tried with sample values until a decision opens a ticket."""
+    far are kept, the missing ones tried with sample values until a decision opens a ticket;
+    when what is known leads to no ticket (told to wait, the user still asks), the ticket the
+    rule opens for any case."""
+    return _reachable_ticket(rule, role, facts, catalog, today, rules) or _reachable_ticket(
+        rule, role, dict.fromkeys(facts), catalog, today, rules)
+
+
+def _reachable_ticket(
+    rule: str, role: str | None, facts: Mapping[str, str | None], catalog: Catalog, today: date,
+    rules: Rules,
+) -> str | None:
     pending: list[dict[str, str | None]] = [dict(facts)]
     while pending:
         known = pending.pop(0)

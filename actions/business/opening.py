@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from actions.business import parsing
-from actions.business.catalog import Catalog
+from actions.business.catalog import Catalog, Field
 from actions.business.decisions import Ask, step
+from actions.business.fields import understand
 from actions.business.parsing_dates import month_number
 from actions.business.rulebook import Rules
 
@@ -72,6 +73,24 @@ def stated_month(text: str, today: date) -> str | None:
     return None
 
 
+_MONTHS = ("janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre"
+           "|decembre")
+# "depuis le 3 novembre", "le 12/11", "du 1er octobre 2026": a date written out, nothing vague.
+_DATE_RE = re.compile(
+    rf"\b(?:depuis le|depuis|le|du|au|pour le)\s+(?:(?:\d{{1,2}}|1er|premier)\s+(?:{_MONTHS})"
+    rf"(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b"
+)
+DATE_KINDS = frozenset({"date", "past_date", "future_date"})
+
+
+def stated_date(field: Field, text: str, today: date) -> str | None:
+    """The one date the sentence writes out, read as this date fact; None if none or several."""
+    dates = _DATE_RE.findall(parsing.normalize(text))
+    if len(dates) != 1:
+        return None
+    return understand(field, dates[0], today).value
+
+
 def stated_fact(name: str, text: str) -> str | None:
     """The fact's canonical value if the sentence states it plainly, else None."""
     s = parsing.plain_words(text)
@@ -96,7 +115,9 @@ def opening_facts(
         asked = step(str(rule), role, facts, today, rules)
         if not isinstance(asked, Ask):
             break
-        value = stated_fact(asked.fact, text)
+        field = catalog.fields[asked.fact]
+        value = (stated_date(field, text, today) if field.kind in DATE_KINDS
+                 else stated_fact(asked.fact, text))
         if value is None:
             break
         facts[asked.fact] = found[asked.fact] = value

@@ -199,3 +199,13 @@ def test_second_unreadable_ticket_detail_is_kept_as_typed():
     assert slots["transfer_date"] == "dès que possible"
     assert responses(dispatcher)[0] == "utter_detail_kept_as_typed"
     assert slots["failed_answers"] is None
+
+
+def test_asking_for_a_person_after_a_decision_opens_that_topic_ticket():
+    """Told to follow up, the mentor asks for a person anyway: the absences ticket, with the
+    count already given, not an empty 'Autre demande'."""
+    state = {"role": "mentor", "last_decision": "absences", "absences_count": "1",
+             "topic": "student_unresponsive"}
+    dispatcher, slots = respond(state, "je veux parler à quelqu'un", "request_human")
+    assert responses(dispatcher) == ["utter_ticket_start"]
+    assert slots["ticket_category"] == "student_unresponsive"
