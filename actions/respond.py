@@ -9,7 +9,14 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
-from actions.business.dialogue import Command, read_followup, read_offer_reply, read_role_answer
+from actions.business.dialogue import (
+    Command,
+    declared_role,
+    is_resent_confirmation,
+    read_followup,
+    read_offer_reply,
+    read_role_answer,
+)
 from actions.business.fields import is_canonical
 from actions.business.flow import SMALL_TALK, plan_topic, ticket_fields, word_count
 from actions.business.opening import opening_facts
@@ -29,17 +36,24 @@ SUGGESTIONS = 2
 
 
 def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> Events:
-    """Ask the role, start the rule's questions, or answer and offer a ticket."""
+    """Ask the role, start the rule's questions, or answer and offer a ticket.
+
+    The message that opened the topic (kept while the role is asked) is read for the facts it
+    already states, the role included, so that none is asked again.
+    """
+    opening = tracker.get_slot("opening_text") or tracker.latest_message.get("text") or ""
+    said_role = [] if context.role_of(tracker) else _declared_role(tracker, opening)
     plan = plan_topic(topic, context.role_of(tracker), context.catalog())
     if plan.ask_role:
         dispatcher.utter_message(response="utter_ask_role")
-        return [SlotSet("pending_topic", topic), SlotSet("next_step", "listen")]
+        return [SlotSet("pending_topic", topic), SlotSet("opening_text", opening),
+                SlotSet("next_step", "listen")]
     dispatcher.utter_message(response=plan.answer)
-    stated = opening_facts(tracker.latest_message.get("text") or "", plan.decision,
-                           context.role_of(tracker), context.catalog(), context.today(),
-                           context.rules())
-    fresh = [*context.clear(tracker, [name for name in context.catalog().fields
-                                      if name not in stated] + ["last_decision"]),
+    stated = opening_facts(opening, plan.decision, context.role_of(tracker), context.catalog(),
+                           context.today(), context.rules())
+    fresh = [*said_role,
+             *context.clear(tracker, [name for name in context.catalog().fields
+                                      if name not in stated] + ["last_decision", "opening_text"]),
              *[SlotSet(name, value) for name, value in stated.items()]]
     tracker.slots.update(stated)
     if plan.decision:
@@ -54,6 +68,15 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     if plan.ticket:
         dispatcher.utter_message(response="utter_offer_ticket")
     return events
+
+
+def _declared_role(tracker: Tracker, text: str) -> Events:
+    """"jsuis coach, ...": the role said in the opening message is taken, not asked."""
+    role = declared_role(text)
+    if role is None:
+        return []
+    tracker.slots["role"] = role
+    return [SlotSet("role", role)]
 
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
@@ -77,7 +100,8 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
         return respond_to_topic(dispatcher, tracker, intent)
     if intent == "request_human" or (intent == "affirm" and tracker.get_slot("offered_ticket")):
         return start_ticket(dispatcher, tracker, requested_category(tracker))
-    if intent == "affirm" and tracker.get_slot("next_step") == "created":
+    if intent == "affirm" and tracker.get_slot("next_step") == "created" and is_resent_confirmation(
+            tracker.latest_message.get("text") or ""):
         return create_ticket(dispatcher, tracker)
     if intent == "inform" and tracker.get_slot("pending_topic") and context.role_of(tracker):
         return respond_to_topic(dispatcher, tracker, tracker.get_slot("pending_topic"))
@@ -120,13 +144,15 @@ def _answer_to_question(
         role_answer = read_role_answer(text, intent, confidence, pending, topics)
         if role_answer:
             tracker.slots["role"] = role_answer.role
+            if role_answer.topic != pending:  # another question: its own words are read
+                tracker.slots["opening_text"] = None
             return [SlotSet("role", role_answer.role),
                     *respond_to_topic(dispatcher, tracker, role_answer.topic)]
     offered = tracker.get_slot("offered_ticket")
     if offered and intent != "request_human":
         names = ticket_fields(offered, context.role_of(tracker), context.catalog())
         reply = read_offer_reply(text, intent, confidence, topics, names, context.catalog(),
-                                 context.today())
+                                 context.today(), tracker.get_slot("topic"))
         if reply:
             tracker.slots.update(reply.details)
             return [*[SlotSet(name, value) for name, value in reply.details.items()],

@@ -279,12 +279,20 @@ class OfferReply:
 _MAX_DETAIL_REPLY_WORDS = 8
 
 
+_MIN_DESCRIPTION_WORDS = 5
+
+
 def read_offer_reply(
     text: str, intent: str | None, confidence: float, topics: Sequence[str],
-    names: Sequence[str], catalog: Catalog, today: date,
+    names: Sequence[str], catalog: Catalog, today: date, topic: str | None = None,
 ) -> OfferReply | None:
     """A yes, or the first detail of the offered ticket typed straight away (the student's name,
-    a date); None otherwise (a new question, a no, anything else)."""
+    a date, or a description of the same problem as the topic just answered); None otherwise (a
+    new question, a no, anything else)."""
+    if intent is not None and intent == topic and len(text.split()) >= _MIN_DESCRIPTION_WORDS:
+        described = next((n for n in names if catalog.fields[n].kind == "text"), None)
+        value = parsing.parse_free_text(text)
+        return OfferReply(True, {described: value} if described and value else {})
     if intent in topics and confidence >= NEW_TOPIC_CONFIDENCE:
         return None
     yes = intent == "affirm" or parsing.parse_yes_no(text) is True
@@ -417,3 +425,25 @@ def after_unreadable(tries: int, optional: bool, in_ticket: bool) -> GiveUp:
     if optional:
         return GiveUp.SKIP
     return GiveUp.AS_TYPED if in_ticket else GiveUp.TO_TEAM
+
+
+# "je suis coach", "jsuis mentor", "en tant que coach": the user's own role. "un autre mentor
+# m'a dit" or "mon coach" name someone else.
+_DECLARED_ROLE_RE = re.compile(
+    r"\b(?:je suis|jsuis|j suis|chui|suis|en tant que|etant|moi|comme)\s+"
+    r"(?:(?:un|une|nouveau|nouvelle|nouvel|deja|aussi|la|le)\s+)*(?P<role>m[ae]ntor\w*|coach\w*)"
+)
+
+
+def declared_role(text: str) -> str | None:
+    """The role the user says is theirs in a sentence, or None."""
+    match = _DECLARED_ROLE_RE.search(parsing.plain_words(text))
+    return parsing.parse_role(match.group("role")) if match else None
+
+
+def is_resent_confirmation(text: str) -> bool:
+    """The Confirmer button clicked again, or "confirmer" typed again, after the ticket was sent
+    (the same ticket is shown); an "ok" or a "oui" then is only an acknowledgement."""
+    s = parsing.plain_words(text)
+    resent = re.match(r"(?:je )?(?:confirm|envoi|envoy)", s)
+    return text.strip().startswith("/affirm") or bool(resent)

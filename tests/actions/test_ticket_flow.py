@@ -17,9 +17,9 @@ TURNS = [{"event": "user", "text": "mon étudiante ne répond pas", "timestamp":
          {"event": "user", "text": "3 fois", "timestamp": 3.0}]
 
 
-def reply(slots, intent, entities=None):
+def reply(slots, intent, entities=None, text=""):
     tracker = make_tracker(slots, intent=intent, entities=entities, events=TURNS,
-                           metadata={"role": "coach"})
+                           metadata={"role": "coach"}, text=text)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
     return dispatcher, slot_events(events)
@@ -39,10 +39,18 @@ def test_confirmation_creates_the_ticket_with_every_detail(store):
 
 def test_confirmation_delivered_twice_creates_one_ticket(store):
     """A double click or a channel retry replays the confirmation: still one ticket."""
-    reply(DRAFT, "affirm")
-    dispatcher, _ = reply({**DRAFT, "next_step": "created"}, "affirm")
+    reply(DRAFT, "affirm", text="/affirm")
+    dispatcher, _ = reply({**DRAFT, "next_step": "created"}, "affirm", text="/affirm")
     assert len(store.list()) == 1
     assert responses(dispatcher) == ["utter_ticket_already_created"]
+
+
+def test_ok_after_the_ticket_was_sent_is_an_acknowledgement(store):
+    """"ok" once the ticket is sent sends nothing again and does not repeat the reference."""
+    reply(DRAFT, "affirm", text="/affirm")
+    dispatcher, _ = reply({**DRAFT, "next_step": "created"}, "affirm", text="ok")
+    assert len(store.list()) == 1
+    assert responses(dispatcher) == ["utter_anything_else"]
 
 
 def test_cancel_at_the_summary_creates_nothing(store):

@@ -17,6 +17,7 @@ from actions.business.dialogue import (
     after_unreadable,
     asks_for_ticket,
     correction_rest,
+    declared_role,
     read_correction,
     read_followup,
     read_offer_reply,
@@ -231,3 +232,21 @@ def test_after_unreadable(tries: int, optional: bool, in_ticket: bool, expected:
     """Asked again once; then skipped when optional, kept as typed in a ticket, or handed to the
     team when the rule needs it."""
     assert after_unreadable(tries, optional, in_ticket) is expected
+
+
+def test_offer_reply_describing_the_same_problem_accepts_it(catalog: Catalog) -> None:
+    """After the content-error answer and offer, the user describes the error: that is a yes,
+    and the description is the ticket's first written detail."""
+    text = "c'est le quiz du chapitre 3, la réponse B est marquée fausse alors qu'elle est juste"
+    names = ("error_location", "error_reason")
+    reply = read_offer_reply(text, "content_error", 0.9, list(catalog.topics), names, catalog,
+                             TODAY, topic="content_error")
+    assert reply == OfferReply(True, {"error_location": text})
+
+
+def test_declared_role() -> None:
+    """The user's own role said in a sentence; someone else's role is not theirs."""
+    assert declared_role("slt jsuis coach, jpeux pas planifier") == "coach"
+    assert declared_role("en tant que mentor je voudrais savoir") == "mentor"
+    assert declared_role("un autre mentor m'a dit que c'était possible") is None
+    assert declared_role("mon coach ne répond pas") is None
