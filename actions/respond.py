@@ -17,13 +17,21 @@ FALLBACK_TOPIC = "out_of_scope"
 SUGGESTIONS = 2
 
 
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+    """The topic's answer; a long one goes on in a second bubble (rules/topics.yml: more)."""
+    dispatcher.utter_message(response=f"utter_{topic}")
+    more = context.catalog().topics[topic].more_for(context.role_of(tracker))
+    if more:
+        dispatcher.utter_message(response=more)
+
+
 def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> Events:
     """Ask the role, start the rule's questions, or answer and offer a ticket."""
     plan = plan_topic(topic, context.role_of(tracker), context.catalog())
     if plan.ask_role:
         dispatcher.utter_message(response="utter_ask_role")
         return [SlotSet("pending_topic", topic), SlotSet("next_step", "listen")]
-    dispatcher.utter_message(response=plan.answer)
+    answer(dispatcher, tracker, topic)
     if plan.decision:
         return [
             *context.clear(tracker, context.catalog().fields),
@@ -45,7 +53,7 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
             return reply_to_summary(dispatcher, tracker, intent)
         if intent in context.catalog().topics:
             # Answer the side question, then show the unsent ticket again: nothing is dropped.
-            dispatcher.utter_message(response=f"utter_{intent}")
+            answer(dispatcher, tracker, intent)
             return show_summary(dispatcher, tracker)
     if intent in context.catalog().topics:
         return respond_to_topic(dispatcher, tracker, intent)
