@@ -85,14 +85,18 @@ def variation(intent: str, role: str | None) -> str:
     return f"{text}\n{pick(more, role)}" if more else text
 
 
-def pick(name: str, role: str | None) -> str:
-    """The text Rasa would pick for this role: the matching condition, else the default."""
+def matching(name: str, slots: dict[str, str | None]) -> list[dict]:
+    """As Rasa does: the conditional variations whose every condition holds, else the default
+    ones (Rasa picks at random among several)."""
     variants = RESPONSES[name]
-    for variant in variants:
-        conditions = variant.get("condition") or []
-        if role and any(c.get("value") == role for c in conditions):
-            return variant["text"]
-    return next(v["text"] for v in variants if not v.get("condition"))
+    conditional = [v for v in variants if v.get("condition") and all(
+        slots.get(c["name"]) == c["value"] for c in v["condition"])]
+    return conditional or [v for v in variants if not v.get("condition")]
+
+
+def pick(name: str, role: str | None, gender: str = "masculine") -> str:
+    """The text Rasa would pick for this role and student's gender."""
+    return matching(name, {"role": role, "student_gender": gender})[0]["text"]
 
 
 def test_every_topic_has_an_answer_and_key_facts():

@@ -207,3 +207,40 @@ def test_mentors_are_not_given_the_coaches_additional_services_procedure():
 
     assert "Mes factures" not in variation("additional_services_invoice", "mentor")
     assert "Mes factures" in variation("additional_services_invoice", "coach")
+
+
+SLOT_STATES = [
+    {"role": role, "student_gender": gender, "topic": topic, "invoice_status": status}
+    for role in (*ROLES, None) for gender in ("masculine", "feminine")
+    for topic in ("pause_activity", "stop_activity") for status in ("payee", "en_cours", None)
+]
+
+
+@pytest.mark.parametrize("name", sorted(RESPONSES))
+def test_one_variation_per_situation(name: str):
+    """Whatever the role and the student's gender, at most one variation matches: Rasa picks at
+    random among several, so the feminine answer must never compete with the masculine one."""
+    from tests.domain.test_answers import matching
+
+    for slots in SLOT_STATES:
+        assert len(matching(name, slots)) == 1, slots
+
+
+FEMININE_CASES = [
+    ("utter_student_unresponsive", "mentor"), ("utter_student_unresponsive", "coach"),
+    ("utter_student_late", "coach"), ("utter_transfer_student", "mentor"),
+    ("utter_absences_write", None), ("utter_contacts_again", None),
+    ("utter_transfer_write", None), ("utter_ask_student_name", None),
+]
+
+
+@pytest.mark.parametrize(("name", "role"), FEMININE_CASES, ids=[n for n, _ in FEMININE_CASES])
+def test_answers_agree_with_mon_etudiante(name: str, role: str | None):
+    """After "mon étudiante", the answer speaks of "l'étudiante" / "votre étudiante" and agrees
+    (prévenue, sortie, concernée), and never of a single "étudiant"."""
+    from tests.domain.test_answers import pick
+
+    text = pick(name, role, "feminine")
+    assert "étudiante" in text
+    assert re.search(r"\b(votre|l'|de l'|d'un|un) ?étudiant\b(?!s)", text) is None
+    assert pick(name, role, "masculine") != text
