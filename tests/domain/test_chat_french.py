@@ -133,8 +133,9 @@ def test_every_bubble_fits_a_chat():
     assert long == []
 
 
-# "de", "que", "ne", "je", "le", "la", "me", "se" before a vowel are elided in French.
-ELISION = re.compile(r"\b(de|que|ne|je|le|la|me|se|te)\s+(?=[aeiouyàâäéèêëîïôöùûü])",
+# "de", "que", "ne", "je", "le", "la", "me", "se" before a vowel are elided in French (not the
+# pronoun after an imperative: "envoyez-le à nouveau").
+ELISION = re.compile(r"(?<![\w-])(de|que|ne|je|le|la|me|se|te)\s+(?=[aeiouyàâäéèêëîïôöùûü])",
                      re.IGNORECASE)
 
 
