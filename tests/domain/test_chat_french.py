@@ -194,6 +194,22 @@ def test_answer_does_not_offer_what_the_next_bubble_offers(topic: str, role: str
         assert "je peux ouvrir" not in variation(topic, role).lower()
 
 
+def test_ticket_start_does_not_repeat_the_decision():
+    """A rule's decision says "J'ouvre la demande…": the ticket form's first bubble does not
+    say it again, and every decision that opens a ticket says it once."""
+    opening = re.compile(r"j'ouvr|ouvrir (?:la|une) demande", re.IGNORECASE)
+    assert not opening.search(pick_default("utter_ticket_start"))
+    for rule in RULES:
+        for role in ROLES:
+            for response, _ in walk(rule, role, date(2026, 11, 28)):
+                text = pick_default(response)
+                assert len(opening.findall(text)) <= 1, response
+
+
+def pick_default(name: str) -> str:
+    return next(v["text"] for v in RESPONSES[name] if not v.get("condition"))
+
+
 def test_coaches_are_not_told_the_mentors_contract_ending():
     """"rupture de votre contrat" is the mentors' stop procedure, not the coaches'."""
     from tests.domain.test_answers import variation
