@@ -1,24 +1,23 @@
-"""Files a user attaches to a ticket: checked by their content, then kept content-addressed.
+"""Files a user attaches to a ticket, checked by their content before they are kept.
 
 The help page asks for files (a screenshot, the self-evaluation sheet, the course certificate,
 a CV). Only images, PDF and office documents up to 10 MB are taken, and a file is judged by its
 bytes, not by its name or the type the browser claims: an executable renamed "capture.png" is
-refused. Stored files are named by their SHA-256, never executable and never served back.
+refused. Accepted files are stored with their ticket (sql.attachments_table, never served back)
+and uploaded to Zendesk with it (zendesk.py, Uploads API).
 
-This is the checking and storage half of the attachments of issue 14; the channels (widget
-upload, Slack file shares) and the Zendesk upload are not wired to it yet.
+Not wired yet (issue 14): the channels (widget upload, Slack file shares) and the ticket form
+asking for the file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME = 120
@@ -146,33 +145,3 @@ def clean_name(name: str) -> str | None:
     if not base or len(base) > MAX_NAME:
         return None
     return base
-
-
-class AttachmentDir:
-    """Accepted files on disk, one per content (named by SHA-256), readable by the owner only."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path(self, sha256: str) -> Path:
-        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-            raise ValueError("not a SHA-256 digest")
-        return self.root / sha256[:2] / sha256
-
-    def save(self, attachment: Attachment, data: bytes) -> Path:
-        """Write the file once; the same content attached twice is stored once."""
-        if hashlib.sha256(data).hexdigest() != attachment.sha256:
-            raise ValueError("the data is not the checked attachment")
-        target = self.path(attachment.sha256)
-        if target.exists():
-            return target
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        temporary = target.with_suffix(".part")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-        return target
-
-    def read(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()

@@ -1,13 +1,11 @@
-"""Attached files: accepted by their content (images, PDF, office documents, 10 MB), stored
-content-addressed and private; anything else refused with a reason the user is told."""
+"""Attached files: accepted by their content (images, PDF, office documents, 10 MB); anything
+else refused with a reason the user is told."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import stat
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -21,11 +19,11 @@ from actions.tickets.attachments import (
     TOO_LARGE,
     UNSUPPORTED,
     Attachment,
-    AttachmentDir,
     Refusal,
     check_file,
     clean_name,
 )
+from actions.tickets.model import AttachedFile
 from tests.domain.test_answers import RESPONSES
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(40)
@@ -133,28 +131,10 @@ def test_every_refusal_is_explained_in_french(reason: str) -> None:
     assert Refusal(reason).response in RESPONSES
 
 
-def test_stored_file_is_content_addressed_and_private(tmp_path: Path) -> None:
-    """A file is written once under its SHA-256, readable and writable by the owner only."""
-    store = AttachmentDir(tmp_path / "attachments")
+def test_attached_file_must_be_the_checked_bytes() -> None:
+    """A ticket's file whose bytes are not the checked ones is refused: no swapped content."""
     attachment = check_file("capture.png", PNG)
     assert isinstance(attachment, Attachment)
-    path = store.save(attachment, PNG)
-    again = store.save(attachment, PNG)
-    assert path == again and path.name == attachment.sha256
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert store.read(attachment.sha256) == PNG
-    assert [p.name for p in path.parent.iterdir()] == [attachment.sha256]
-
-
-def test_store_refuses_data_that_is_not_the_checked_file(tmp_path: Path) -> None:
-    """Saving other bytes under a checked attachment's digest fails: no swapped content."""
-    attachment = check_file("capture.png", PNG)
-    assert isinstance(attachment, Attachment)
+    assert AttachedFile(attachment, PNG).data == PNG
     with pytest.raises(ValueError):
-        AttachmentDir(tmp_path).save(attachment, JPEG)
-
-
-def test_store_paths_are_only_digests(tmp_path: Path) -> None:
-    """A digest that is not 64 hex characters cannot name a path (no ../ tricks)."""
-    with pytest.raises(ValueError):
-        AttachmentDir(tmp_path).read("../../etc/passwd")
+        AttachedFile(attachment, JPEG)
