@@ -35,6 +35,14 @@ FALLBACK_TOPIC = "out_of_scope"
 SUGGESTIONS = 2
 
 
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+    """The topic's answer; a long one goes on in a second bubble (rules/topics.yml: more)."""
+    dispatcher.utter_message(response=f"utter_{topic}")
+    more = context.catalog().topics[topic].more_for(context.role_of(tracker))
+    if more:
+        dispatcher.utter_message(response=more)
+
+
 def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> Events:
     """Ask the role, start the rule's questions, or answer and offer a ticket.
 
@@ -48,7 +56,7 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
         dispatcher.utter_message(response="utter_ask_role")
         return [SlotSet("pending_topic", topic), SlotSet("opening_text", opening),
                 SlotSet("next_step", "listen")]
-    dispatcher.utter_message(response=plan.answer)
+    answer(dispatcher, tracker, topic)
     stated = opening_facts(opening, plan.decision, context.role_of(tracker), context.catalog(),
                            context.today(), context.rules())
     fresh = [*said_role,
@@ -85,7 +93,7 @@ def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent
         reply = summary_reply(tracker, intent)
         if reply.command is Command.UNCLEAR and intent in context.catalog().topics:
             # Answer the side question, then show the unsent ticket again: nothing is dropped.
-            dispatcher.utter_message(response=f"utter_{intent}")
+            answer(dispatcher, tracker, intent)
             return show_summary(dispatcher, tracker)
         return reply_to_summary(dispatcher, tracker, reply)
     decided = tracker.get_slot("last_decision")

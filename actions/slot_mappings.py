@@ -29,6 +29,15 @@ class ValidateSlotMappings(ValidationAction):
             return {"role": role}
         return {}
 
+    async def extract_student_gender(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
+    ) -> dict[str, Any]:
+        """"mon étudiante ne répond pas": the answers about the student agree with it."""
+        gender = parsing.parse_student_gender(tracker.latest_message.get("text") or "")
+        if gender and gender != tracker.get_slot("student_gender"):
+            return {"student_gender": gender}
+        return {}
+
     async def validate_role(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
     ) -> dict[str, Any]:

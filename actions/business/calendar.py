@@ -16,6 +16,8 @@ MONTHS_FR = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )
 TODAY_OVERRIDE = "OCBOT_TODAY"
+# First letters before which "de" becomes "d'" (months: avril, août, octobre; h muet aside).
+ELIDING = frozenset("aeiouyàâäéèêëîïôöùûü")
 
 
 def today(timezone: str, env: Mapping[str, str] = os.environ) -> date:
@@ -71,7 +73,16 @@ def month_label(year: int, month: int) -> str:
     return f"{MONTHS_FR[month - 1]} {year}"
 
 
+def of(label: str) -> str:
+    """'de' before a French word, elided before a vowel sound: "d'octobre", "de novembre"."""
+    return f"d'{label}" if label[:1].lower() in ELIDING else f"de {label}"
+
+
+def day_number(day: int) -> str:
+    """'1er', '2', ... '31': how a day of the month is written after 'le'."""
+    return "1er" if day == 1 else str(day)
+
+
 def date_label(day: date) -> str:
     """'3 novembre 2026', '1er mars 2024'."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS_FR[day.month - 1]} {day.year}"
+    return f"{day_number(day.day)} {MONTHS_FR[day.month - 1]} {day.year}"

@@ -6,7 +6,7 @@ details each ticket category needs, and how each detail is understood.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,14 +16,15 @@ from actions.business.rulebook import ROLES, RULES_DIR, RulebookError, read_yaml
 KINDS = frozenset(
     {
         "date", "past_date", "future_date", "month", "count", "yes_no", "invoice_status",
-        "funding", "late_case", "person_name", "url", "text",
+        "funding", "late_case", "person_name", "person_or_url", "url", "text",
     }
 )
 DECISIONS = frozenset(
     {
         "application_followup", "novice_status", "first_student", "evaluator_status",
         "student_late", "absences", "contacts", "transfer", "invoice_call", "payment",
-        "referral", "discount", "scheduling",
+        "referral", "discount", "scheduling", "pause", "stop", "validated_session",
+        "videoconference",
     }
 )
 
@@ -34,6 +35,7 @@ class Field:
     kind: str
     label: str
     optional: bool = False
+    feminine: bool = False  # the label's gender: "Raison : non précisée"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,11 @@ class Topic:
     needs_role: bool
     decision: dict[str, str | None]  # per role
     ticket: dict[str, str | None]  # per role
+    more: dict[str, str | None] = field(default_factory=dict)  # per role: a second bubble
+
+    def more_for(self, role: str | None) -> str | None:
+        """The response that continues a long answer in a second bubble, if any."""
+        return self.more.get(role or "mentor")
 
     def decision_for(self, role: str | None) -> str | None:
         return self.decision[role or "mentor"]
@@ -100,13 +107,14 @@ def _fields(data: dict[str, Any]) -> dict[str, Field]:
         where = f"fields.{name}"
         if not isinstance(spec, dict):
             raise RulebookError(f"{where}: expected a mapping")
-        _keys(spec, {"kind", "label", "optional"}, {"kind", "label"}, where)
+        _keys(spec, {"kind", "label", "optional", "feminine"}, {"kind", "label"}, where)
         if spec["kind"] not in KINDS:
             raise RulebookError(f"{where}: unknown kind {spec['kind']!r}")
-        optional = spec.get("optional", False)
-        if not isinstance(optional, bool):
-            raise RulebookError(f"{where}.optional: expected true or false")
-        result[name] = Field(name, spec["kind"], _text(spec, "label", where), optional)
+        flags = {key: spec.get(key, False) for key in ("optional", "feminine")}
+        for key, value in flags.items():
+            if not isinstance(value, bool):
+                raise RulebookError(f"{where}.{key}: expected true or false")
+        result[name] = Field(name, spec["kind"], _text(spec, "label", where), **flags)
     return result
 
 
@@ -139,9 +147,13 @@ def _topics(data: dict[str, Any], categories: dict[str, Category]) -> dict[str, 
         where = f"topics.{name}"
         if not isinstance(spec, dict):
             raise RulebookError(f"{where}: expected a mapping")
-        _keys(spec, {"label", "needs_role", "decision", "ticket"}, {"label"}, where)
+        _keys(spec, {"label", "needs_role", "decision", "ticket", "more"}, {"label"}, where)
         decision = _per_role(spec.get("decision"), f"{where}.decision")
         ticket = _per_role(spec.get("ticket"), f"{where}.ticket")
+        more = _per_role(spec.get("more"), f"{where}.more")
+        for value in more.values():
+            if value is not None and not (isinstance(value, str) and value.startswith("utter_")):
+                raise RulebookError(f"{where}.more: expected a response name (utter_...)")
         for value in decision.values():
             if value is not None and value not in DECISIONS:
                 raise RulebookError(f"{where}.decision: unknown rule {value!r}")
@@ -151,7 +163,7 @@ def _topics(data: dict[str, Any], categories: dict[str, Category]) -> dict[str, 
         needs_role = spec.get("needs_role", False)
         if not isinstance(needs_role, bool):
             raise RulebookError(f"{where}.needs_role: expected true or false")
-        result[name] = Topic(name, _text(spec, "label", where), needs_role, decision, ticket)
+        result[name] = Topic(name, _text(spec, "label", where), needs_role, decision, ticket, more)
     return result
 
 

@@ -55,8 +55,11 @@ def invoice_call(role: str | None, facts: Facts, today: date, rules: Rules) -> S
     """Day <= last waiting day: wait for the call; after it: ticket for the previous month."""
     settings = rules.invoice_call
     year, month = cal.previous_month(today)
-    values = {"day": str(today.day), "usual_day": str(settings.usual_day),
-              "last_day": str(settings.last_waiting_day), "month": cal.month_label(year, month)}
+    label = cal.month_label(year, month)
+    values = {"day": cal.day_number(today.day), "usual_day": str(settings.usual_day),
+              "last_day": str(settings.last_waiting_day),
+              "write_day": str(settings.last_waiting_day + 1),
+              "month": label, "of_month": cal.of(label)}
     if today.day <= settings.last_waiting_day:
         usual = today.replace(day=settings.usual_day)
         late_start = usual.weekday() >= 5
@@ -87,19 +90,35 @@ def payment(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
 
 
 def absences(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
-    """Mentor: below the threshold follow up; at it, unjustified absences open a ticket."""
+    """Mentor: below the threshold follow up; at it, two unjustified absences open a ticket.
+
+    An absence can be called unjustified only once the student's time to justify it is over:
+    the latest absence's date is asked, and each of the last two absences' justification is
+    asked on its own (a note on the dashboard for one of them breaks the streak).
+    """
     if facts.get("absences_count") is None:
         return Ask("absences_count")
     count = _count(facts, "absences_count")
     threshold = rules.absences.consecutive_for_alert
-    values = {"count": str(count), "threshold": str(threshold),
-              "hours": str(rules.absences.justification_hours)}
+    hours = rules.absences.justification_hours
+    values = {"count": str(count), "threshold": str(threshold), "hours": str(hours)}
     if count < threshold:
-        return Outcome("utter_absences_follow_up", values)
-    if facts.get("absences_justified") is None:
-        return Ask("absences_justified")
-    if _yes(facts, "absences_justified"):
-        return Outcome("utter_absences_justified", values)
+        response = {0: "utter_absences_none", 1: "utter_absences_one"}.get(
+            count, "utter_absences_follow_up")
+        return Outcome(response, values)
+    if facts.get("last_absence_date") is None:
+        return Ask("last_absence_date")
+    last = _day(facts, "last_absence_date")
+    # Dates carry no hour: the window ends on this day, at the time of the missed session.
+    window_end = last + timedelta(days=-(-hours // 24))
+    values.update(last=cal.date_label(last), window_end=cal.date_label(window_end))
+    if today <= window_end:
+        return Outcome("utter_absences_too_early", values)
+    for fact in ("last_absence_justified", "previous_absence_justified"):
+        if facts.get(fact) is None:
+            return Ask(fact)
+        if _yes(facts, fact):
+            return Outcome("utter_absences_justified", values)
     return Outcome("utter_absences_write", values, "student_unresponsive")
 
 
@@ -110,6 +129,8 @@ def contacts(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
     count = _count(facts, "contact_attempts")
     needed = rules.contacts.min_attempts
     values = {"count": str(count), "needed": str(needed), "remaining": str(max(needed - count, 0))}
+    if count == 0:
+        return Outcome("utter_contacts_none", values)
     if count < needed:
         return Outcome("utter_contacts_again", values)
     return Outcome("utter_contacts_write", values, "student_unresponsive",
@@ -181,33 +202,68 @@ def first_student(role: str | None, facts: Facts, today: date, rules: Rules) -> 
 
 def transfer(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
     """The student must be warned before the team transfers him."""
-    if facts.get("student_warned") is None:
-        return Ask("student_warned")
-    if not _yes(facts, "student_warned"):
-        return Outcome("utter_transfer_warn_first", {})
-    return Outcome("utter_transfer_write", {}, "transfer", {"student_warned": "oui"})
+    return _warned_first("student_warned", "utter_transfer", "transfer", facts)
 
 
-def _prerequisites(names: tuple[str, ...], prefix: str, category: str, facts: Facts) -> Step:
+def pause(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
+    """Transfers during a pause: the students are warned first, then the team is written to."""
+    return _warned_first("students_warned", "utter_pause", "pause", facts)
+
+
+def stop(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
+    """Stopping for good: the students are warned first, then the team is written to."""
+    return _warned_first("students_warned", "utter_stop", "stop", facts)
+
+
+def _warned_first(fact: str, prefix: str, category: str, facts: Facts) -> Step:
+    if facts.get(fact) is None:
+        return Ask(fact)
+    if not _yes(facts, fact):
+        return Outcome(f"{prefix}_warn_first", {})
+    return Outcome(f"{prefix}_write", {}, category, {fact: "oui"})
+
+
+def _prerequisites(names: tuple[str, ...], prefix: str, category: str, facts: Facts,
+                   carried: tuple[str, ...] = ()) -> Step:
+    """Each prerequisite in order: the first one missing is named; all met: the ticket, which
+    carries the prerequisites it lists as details (`carried`)."""
     for name in names:
         if facts.get(name) is None:
             return Ask(name)
         if not _yes(facts, name):
             return Outcome(f"{prefix}_{name}", {})
-    prefill = {name: "oui" for name in names if category == "novice_status"}
-    return Outcome(f"{prefix}_ok", {}, category, prefill)
+    return Outcome(f"{prefix}_ok", {}, category, {name: "oui" for name in carried})
 
 
 def novice_status(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
     """Course done and self-evaluation sheet complete: then the request can be sent."""
     names = ("novice_course_done", "novice_sheet_complete")
-    return _prerequisites(names, "utter_novice", "novice_status", facts)
+    return _prerequisites(names, "utter_novice", "novice_status", facts, carried=names)
 
 
 def evaluator_status(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
-    """Dedicated course finished and a webinar attended: then the request can be sent."""
-    names = ("evaluator_course_done", "webinar_attended")
+    """Mentor on an eligible path, dedicated course finished, a webinar attended: then ask."""
+    names = ("evaluator_path_eligible", "evaluator_course_done", "webinar_attended")
     return _prerequisites(names, "utter_evaluator", "evaluator_status", facts)
+
+
+def validated_session(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
+    """Wrong project or status: only the team can fix it (ticket); a forgotten item in the
+    report or a wrong progress percentage: an internal note and the full report by e-mail."""
+    if facts.get("wrong_project_or_status") is None:
+        return Ask("wrong_project_or_status")
+    if _yes(facts, "wrong_project_or_status"):
+        return Outcome("utter_validated_session_write", {}, "validated_session_fix")
+    return Outcome("utter_validated_session_self_fix", {})
+
+
+def videoconference(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
+    """A technical problem is reported from the tool itself; any other situation: ticket."""
+    if facts.get("technical_problem") is None:
+        return Ask("technical_problem")
+    if _yes(facts, "technical_problem"):
+        return Outcome("utter_videoconference_report_in_tool", {})
+    return Outcome("utter_videoconference_write", {}, "videoconference")
 
 
 def referral(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
@@ -217,6 +273,8 @@ def referral(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
     done = _count(facts, "sessions_done")
     needed = rules.referral.min_sessions
     values = {"done": str(done), "needed": str(needed), "remaining": str(max(needed - done, 0))}
+    if done == 0:
+        return Outcome("utter_referral_none", values)
     return Outcome("utter_referral_not_yet" if done < needed else "utter_referral_ok", values)
 
 
@@ -225,9 +283,13 @@ def discount(role: str | None, facts: Facts, today: date, rules: Rules) -> Step:
     if facts.get("funding_mode") is None:
         return Ask("funding_mode")
     values = {"percent": str(rules.discount.percent)}
-    if facts["funding_mode"] in rules.discount.eligible_funding:
-        return Outcome("utter_discount_write", values, "mentor_discount")
-    return Outcome("utter_discount_not_eligible", values)
+    if facts["funding_mode"] not in rules.discount.eligible_funding:
+        return Outcome("utter_discount_not_eligible", values)
+    if facts.get("already_enrolled") is None:
+        return Ask("already_enrolled")
+    if _yes(facts, "already_enrolled"):
+        return Outcome("utter_discount_already_enrolled", values)
+    return Outcome("utter_discount_write", values, "mentor_discount")
 
 
 RULES: dict[str, Rule] = {
@@ -240,6 +302,10 @@ RULES: dict[str, Rule] = {
     "application_followup": application_followup,
     "first_student": first_student,
     "transfer": transfer,
+    "pause": pause,
+    "stop": stop,
+    "validated_session": validated_session,
+    "videoconference": videoconference,
     "novice_status": novice_status,
     "evaluator_status": evaluator_status,
     "referral": referral,

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as default
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 
 from actions.business import parsing
@@ -20,6 +20,7 @@ from actions.business.catalog import Catalog, Field
 from actions.business.decisions import Outcome, step
 from actions.business.fields import SKIPPED, understand
 from actions.business.flow import ANSWER_INTENTS
+from actions.business.opening import samples
 from actions.business.rulebook import Rules
 
 # Kinds whose reader accepts only a real value: a sentence read as one of them is meant as one.
@@ -342,21 +343,6 @@ def read_followup(
     return read_change(rest or text, names, catalog, today)
 
 
-def _samples(kind: str, today: date) -> tuple[str, ...]:
-    """A few values of each kind, enough to reach every branch of a rule."""
-    if kind in ("date", "past_date", "future_date"):
-        days = (0, 1, 3, 7, 10, 15, 30, 45, 60, 90, 180, 400)
-        return tuple((today + timedelta(days=sign * n)).isoformat()
-                     for n in days for sign in (-1, 1))
-    return {
-        "count": tuple(str(n) for n in range(7)),
-        "yes_no": ("oui", "non"),
-        "invoice_status": ("payee", "en_cours"),
-        "funding": parsing.FUNDING_MODES,
-        "late_case": (*parsing.LATE_CASES, "none"),
-    }.get(kind, ("?",))
-
-
 def ticket_on_request(
     rule: str, role: str | None, facts: Mapping[str, str | None], catalog: Catalog, today: date,
     rules: Rules,
@@ -383,7 +369,7 @@ def _reachable_ticket(
                 return outcome.ticket
             continue
         kind = catalog.fields[outcome.fact].kind
-        pending.extend({**known, outcome.fact: value} for value in _samples(kind, today))
+        pending.extend({**known, outcome.fact: value} for value in samples(kind, today))
     return None
 
 

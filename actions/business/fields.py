@@ -17,6 +17,7 @@ from actions.business.catalog import Catalog, Field
 from actions.business.parsing_dates import add_months, month_number
 
 SKIPPED = "non précisé"
+SKIPPED_FEMININE = "non précisée"
 INVOICE_STATUS_LABELS = {"payee": "payée", "en_cours": "en cours"}
 FUNDING_LABELS = {"self": "auto-financement", "third_party": "CPF ou financement tiers"}
 
@@ -149,6 +150,9 @@ SIMPLE_KINDS: dict[str, Callable[[str], Reading]] = {
     "funding": _choice(parsing.parse_funding, "funding"),
     "late_case": _choice(parsing.parse_late_case, "late_case"),
     "person_name": _choice(parsing.parse_person_name, "person_name"),
+    # "L'étudiant concerné (ou le lien vers son tableau de bord)": a link, else a name.
+    "person_or_url": _choice(
+        lambda text: parsing.parse_url(text) or parsing.parse_person_name(text), "person_or_url"),
     "url": _choice(parsing.parse_url, "url"),
     "text": _choice(parsing.parse_free_text, "text"),
 }
@@ -194,6 +198,8 @@ def is_canonical(field: Field, value: object) -> bool:
 
 def display(field: Field, value: str, catalog: Catalog) -> str:
     """The value as the user and the support team read it (as typed when it could not be read)."""
+    if value == SKIPPED:
+        return SKIPPED_FEMININE if field.feminine else SKIPPED
     if not is_canonical(field, value):
         return value
     if field.kind in ("date", "past_date", "future_date") and value != SKIPPED:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from actions.business import parsing
 from actions.business.catalog import Catalog, Field
@@ -26,6 +26,11 @@ COUNT_CUES: Mapping[str, tuple[str, ...]] = {
     "contact_attempts": ("relanc", "contacte", "ecrit", "appele", "message"),
     "sessions_done": ("session", "seance"),
 }
+_UNJUSTIFIED = (r"\bsans (?:prevenir|justif\w*|excuse\w*|raison|nouvelles?|explication)"
+                r"|\binjustifi\w*|\b(?:non|pas) justifi\w*")
+# "justifié la première mais pas la deuxième": which absence is which is asked, not guessed.
+_ONE_OF_THEM_RE = re.compile(r"\b(?:premiere|deuxieme|seconde|derniere|l une|une des|une seule"
+                             r"|l autre)\b")
 # A yes/no or a status said in so many words; when two readings match, nothing is taken.
 STATED_CUES: Mapping[str, Mapping[str, str]] = {
     "invoice_status": {
@@ -34,11 +39,12 @@ STATED_CUES: Mapping[str, Mapping[str, str]] = {
         "en_cours": r"\b(?:notee?|indiquee?|marquee?|affichee?|statut|passee?|apparait|toujours"
                     r"|encore|est|reste) (?:comme )?(?:«\s*)?en cours\b",
     },
-    "absences_justified": {
-        "non": r"\bsans (?:prevenir|justif\w*|excuse\w*|raison|nouvelles?|explication)"
-               r"|\binjustifi\w*|\b(?:non|pas) justifi\w*",
+    # "sans prévenir" said of the absences covers both of them; "il a justifié" may not.
+    "last_absence_justified": {
+        "non": _UNJUSTIFIED,
         "oui": r"(?<!pas )(?<!non )\bjustifiee?s?\b|\bil a prevenu|\belle a prevenu",
     },
+    "previous_absence_justified": {"non": _UNJUSTIFIED},
     "novice_course_done": {
         "oui": r"\b(?:termine|fini|fait|suivi|realise|valide)e? (?:le |du |mon )?cours",
     },
@@ -99,28 +105,63 @@ def stated_fact(name: str, text: str) -> str | None:
             return None
         count = parsing.parse_count(text)
         return None if count is None else str(count)
+    if name.endswith("absence_justified") and _ONE_OF_THEM_RE.search(s):
+        return None
     readings = {value for value, pattern in STATED_CUES.get(name, {}).items()
                 if re.search(pattern, s)}
     return readings.pop() if len(readings) == 1 else None
 
 
+def samples(kind: str, today: date) -> tuple[str, ...]:
+    """A few values of each kind, enough to reach every branch of a rule."""
+    if kind in ("date", "past_date", "future_date"):
+        days = (0, 1, 3, 7, 10, 15, 30, 45, 60, 90, 180, 400)
+        return tuple((today + timedelta(days=sign * n)).isoformat()
+                     for n in days for sign in (-1, 1))
+    return {
+        "count": tuple(str(n) for n in range(7)),
+        "yes_no": ("oui", "non"),
+        "invoice_status": ("payee", "en_cours"),
+        "funding": parsing.FUNDING_MODES,
+        "late_case": (*parsing.LATE_CASES, "none"),
+    }.get(kind, ("?",))
+
+
+def rule_facts(
+    rule: str, role: str | None, catalog: Catalog, today: date, rules: Rules,
+) -> list[str]:
+    """Every fact the rule may ask, in the order it first asks them (its branches explored with
+    sample values)."""
+    seen: list[str] = []
+    pending: list[dict[str, str | None]] = [dict.fromkeys(catalog.fields)]
+    while pending:
+        known = pending.pop(0)
+        asked = step(rule, role, known, today, rules)
+        if not isinstance(asked, Ask):
+            continue
+        if asked.fact not in seen:
+            seen.append(asked.fact)
+            kind = catalog.fields[asked.fact].kind
+            pending.extend({**known, asked.fact: value} for value in samples(kind, today))
+    return seen
+
+
 def opening_facts(
     text: str, rule: str | None, role: str | None, catalog: Catalog, today: date, rules: Rules,
 ) -> dict[str, str]:
-    """The facts of `rule` the opening message states, in the order the rule asks them, and the
-    month it names: the rule then asks only what is still missing."""
-    facts: dict[str, str | None] = dict.fromkeys(catalog.fields)
+    """The facts of `rule` the opening message states, and the month it names: the rule then
+    asks only what is still missing."""
     found: dict[str, str] = {}
-    for _ in catalog.fields if rule else ():
-        asked = step(str(rule), role, facts, today, rules)
-        if not isinstance(asked, Ask):
-            break
-        field = catalog.fields[asked.fact]
-        value = (stated_date(field, text, today) if field.kind in DATE_KINDS
-                 else stated_fact(asked.fact, text))
-        if value is None:
-            break
-        facts[asked.fact] = found[asked.fact] = value
+    dated = False  # one written-out date is one fact: the first date the rule asks
+    for fact in rule_facts(rule, role, catalog, today, rules) if rule else ():
+        field = catalog.fields[fact]
+        if field.kind in DATE_KINDS:
+            value = None if dated else stated_date(field, text, today)
+            dated = True
+        else:
+            value = stated_fact(fact, text)
+        if value is not None:
+            found[fact] = value
     month = stated_month(text, today)
     if month:
         found.update({name: month for name, field in catalog.fields.items()

@@ -23,7 +23,7 @@ __all__ = [
     "as_typed", "is_cancel", "is_non_answer", "is_skip", "normalize", "parse_count", "parse_date",
     "parse_free_text",
     "parse_funding", "parse_invoice_status", "parse_late_case", "parse_month",
-    "parse_person_name", "parse_role", "parse_url", "parse_yes_no",
+    "parse_person_name", "parse_role", "parse_student_gender", "parse_url", "parse_yes_no",
 ]
 
 
@@ -560,3 +560,19 @@ def is_cancel(text: str) -> bool:
         len(part.split()) <= _MAX_CANCEL_WORDS and _CANCEL_RE.fullmatch(part)
         for part in (s, first_clause)
     )
+
+
+# Feminine and masculine nouns for one student ("mon étudiante", "l'apprenant"); plural "mes
+# étudiants" is the generic masculine and says nothing about one student.
+_FEMININE_STUDENT = re.compile(r"\b(?:etudiante|apprenante|alternante)\b")
+_MASCULINE_STUDENT = re.compile(r"\b(?:etudiant|apprenant|alternant)\b")
+
+
+def parse_student_gender(text: str) -> str | None:
+    """"feminine" or "masculine" when the message names one student with a gendered noun
+    (both, or neither: None)."""
+    s = normalize(text)
+    feminine, masculine = bool(_FEMININE_STUDENT.search(s)), bool(_MASCULINE_STUDENT.search(s))
+    if feminine == masculine:
+        return None
+    return "feminine" if feminine else "masculine"

@@ -64,6 +64,11 @@ class ZendeskSettings:
         base = self.base_url or f"https://{self.subdomain}.zendesk.com"
         return f"{base.rstrip('/')}/api/v2/tickets.json"
 
+    @property
+    def uploads_url(self) -> str:
+        """Uploads API: each attached file is sent first, its token then goes with the ticket."""
+        return self.tickets_url.replace("/tickets.json", "/uploads.json")
+
 
 def zendesk_settings(env: Mapping[str, str] | None = None) -> ZendeskSettings | None:
     """Settings when ZENDESK_SUBDOMAIN, ZENDESK_EMAIL and ZENDESK_API_TOKEN are all set."""

@@ -33,6 +33,7 @@ class InMemoryTicketStore(ForwardingMarks):
         self._lock = threading.Lock()
         self._by_reference: dict[str, Ticket] = {}
         self._reference_by_key: dict[str, str] = {}
+        self._files: dict[tuple[str, str], bytes] = {}
         self._last_id = 0
 
     def create(
@@ -47,7 +48,14 @@ class InMemoryTicketStore(ForwardingMarks):
             ticket = Ticket.from_new(new, self._last_id, now or utc_now(), status)
             self._by_reference[ticket.reference] = ticket
             self._reference_by_key[new.idempotency_key] = ticket.reference
+            for file in new.files:
+                self._files[(ticket.reference, file.attachment.sha256)] = file.data
             return _copy(ticket), True
+
+    def attachment_data(self, reference: str, sha256: str) -> bytes:
+        with self._lock:
+            self._find(reference)
+            return self._files[(reference, sha256)]
 
     def get(self, reference: str) -> Ticket | None:
         with self._lock:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from actions.tickets.attachments import Attachment
 
 STATUS_STORED = "stored"
 STATUS_PENDING = "pending"
@@ -48,6 +51,18 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class AttachedFile:
+    """A checked file (attachments.check_file) and its bytes, handed over with a new ticket."""
+
+    attachment: Attachment
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if hashlib.sha256(self.data).hexdigest() != self.attachment.sha256:
+            raise ValueError("the data is not the checked attachment")
+
+
+@dataclass(frozen=True)
 class NewTicket:
     """What a conversation produces once the user confirmed the summary."""
 
@@ -59,6 +74,7 @@ class NewTicket:
     transcript: list[dict[str, Any]]
     idempotency_key: str
     requester_email: str | None = None
+    files: tuple[AttachedFile, ...] = ()
 
     def __post_init__(self) -> None:
         # An empty key would make every ticket a duplicate of the first one.
@@ -90,6 +106,7 @@ class Ticket:
     next_attempt_at: datetime | None = None
     last_error: str | None = None
     external_id: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @classmethod
     def from_new(cls, new: NewTicket, ticket_id: int, created_at: datetime, status: str) -> Ticket:
@@ -106,6 +123,7 @@ class Ticket:
             created_at=as_utc(created_at),
             status=status,
             requester_email=new.requester_email,
+            attachments=tuple(file.attachment for file in new.files),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,4 +144,5 @@ class Ticket:
             "next_attempt_at": _iso(self.next_attempt_at),
             "last_error": self.last_error,
             "external_id": self.external_id,
+            "attachments": [attachment.as_json() for attachment in self.attachments],
         }

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import (
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -32,6 +34,7 @@ from sqlalchemy.engine import URL, Connection, Engine, Row, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.pool import StaticPool
 
+from actions.tickets.attachments import Attachment
 from actions.tickets.model import (
     STATUS_FORWARDED,
     STATUS_PENDING,
@@ -76,6 +79,22 @@ tickets_table = Table(
     Index("ix_tickets_status_next_attempt", "status", "next_attempt_at"),
     # Without it SQLite may reuse the id of a deleted row, hence an old reference.
     sqlite_autoincrement=True,
+)
+
+# Files attached to a ticket, in the database so that every action server of the production
+# profile reads them (a local directory would be one server's only).
+attachments_table = Table(
+    "ticket_attachments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("ticket_id", Integer, ForeignKey("tickets.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("content_type", String(128), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    UniqueConstraint("ticket_id", "position", name="uq_ticket_attachments_position"),
 )
 
 
@@ -135,7 +154,7 @@ def _create_table(engine: Engine) -> None:
         metadata.create_all(engine)
 
 
-def _row_to_ticket(row: Row) -> Ticket:
+def _row_to_ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
     values = row._mapping
     return Ticket(
         id=values["id"],
@@ -154,7 +173,25 @@ def _row_to_ticket(row: Row) -> Ticket:
         next_attempt_at=_optional_utc(values["next_attempt_at"]),
         last_error=values["last_error"],
         external_id=values["external_id"],
+        attachments=attachments,
     )
+
+
+def _tickets(connection: Connection, rows: builtins.list[Row]) -> builtins.list[Ticket]:
+    """Tickets of these rows, each with its attachments' descriptions (not their bytes)."""
+    ids = [row._mapping["id"] for row in rows]
+    found: dict[int, builtins.list[Attachment]] = {}
+    if ids:
+        column = attachments_table.c
+        query = (
+            select(column.ticket_id, column.name, column.content_type, column.size, column.sha256)
+            .where(column.ticket_id.in_(ids))
+            .order_by(column.ticket_id, column.position)
+        )
+        for item in connection.execute(query):
+            found.setdefault(item.ticket_id, []).append(
+                Attachment(item.name, item.content_type, item.size, item.sha256))
+    return [_row_to_ticket(row, tuple(found.get(row._mapping["id"], ()))) for row in rows]
 
 
 def _optional_utc(moment: datetime | None) -> datetime | None:
@@ -206,8 +243,24 @@ class SqlTicketStore(ForwardingMarks):
     def get(self, reference: str) -> Ticket | None:
         query = select(tickets_table).where(tickets_table.c.reference == reference)
         with self._begin() as connection:
-            row = connection.execute(query).first()
-        return None if row is None else _row_to_ticket(row)
+            found = _tickets(connection, list(connection.execute(query)))
+        return found[0] if found else None
+
+    def attachment_data(self, reference: str, sha256: str) -> bytes:
+        ticket, files = tickets_table.c, attachments_table.c
+        query = (
+            select(files.data)
+            .select_from(attachments_table.join(tickets_table, files.ticket_id == ticket.id))
+            .where(ticket.reference == reference)
+            .where(files.sha256 == sha256)
+        )
+        with self._begin() as connection:
+            data = connection.execute(query).scalar()
+        if data is None:
+            if self.get(reference) is None:
+                raise UnknownTicket(reference)
+            raise KeyError(sha256)
+        return bytes(data)
 
     def due_for_forwarding(self, now: datetime) -> builtins.list[Ticket]:
         column = tickets_table.c
@@ -218,7 +271,7 @@ class SqlTicketStore(ForwardingMarks):
             .order_by(column.id)
         )
         with self._begin() as connection:
-            return [_row_to_ticket(row) for row in connection.execute(query)]
+            return _tickets(connection, list(connection.execute(query)))
 
     def requeue(self, reference: str, now: datetime | None = None) -> bool:
         column = tickets_table.c
@@ -243,7 +296,7 @@ class SqlTicketStore(ForwardingMarks):
     def list(self) -> builtins.list[Ticket]:
         query = select(tickets_table).order_by(tickets_table.c.id)
         with self._begin() as connection:
-            return [_row_to_ticket(row) for row in connection.execute(query)]
+            return _tickets(connection, list(connection.execute(query)))
 
     def _insert(self, new: NewTicket, created_at: datetime, status: str) -> int:
         with self._begin() as connection:
@@ -256,13 +309,19 @@ class SqlTicketStore(ForwardingMarks):
                 .where(tickets_table.c.id == ticket_id)
                 .values(reference=make_reference(ticket_id, created_at))
             )
+            for position, file in enumerate(new.files):
+                attachment = file.attachment
+                connection.execute(insert(attachments_table).values(
+                    ticket_id=ticket_id, position=position, name=attachment.name,
+                    content_type=attachment.content_type, size=attachment.size,
+                    sha256=attachment.sha256, data=file.data))
         return ticket_id
 
     def _get_by_key(self, idempotency_key: str) -> Ticket | None:
         query = select(tickets_table).where(tickets_table.c.idempotency_key == idempotency_key)
         with self._begin() as connection:
-            row = connection.execute(query).first()
-        return None if row is None else _row_to_ticket(row)
+            found = _tickets(connection, list(connection.execute(query)))
+        return found[0] if found else None
 
     def _record_attempt(self, reference: str, **changes: Any) -> Ticket:
         """Every mark_* call reports the outcome of one forwarding attempt."""
@@ -275,11 +334,11 @@ class SqlTicketStore(ForwardingMarks):
         with self._begin() as connection:
             if connection.execute(statement).rowcount == 0:
                 raise UnknownTicket(reference)
-            row = connection.execute(
-                select(tickets_table).where(column.reference == reference)
-            ).first()
-        assert row is not None
-        return _row_to_ticket(row)
+            rows = list(connection.execute(
+                select(tickets_table).where(column.reference == reference)))
+            found = _tickets(connection, rows)
+        assert found
+        return found[0]
 
     @contextmanager
     def _begin(self) -> Iterator[Connection]:

@@ -81,3 +81,7 @@ class TicketStore(Protocol):
     def list(self) -> builtins.list[Ticket]:
         """Every ticket, oldest first."""
         ...
+
+    def attachment_data(self, reference: str, sha256: str) -> bytes:
+        """The bytes of a file attached to the ticket; UnknownTicket or KeyError when absent."""
+        ...

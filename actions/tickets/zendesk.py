@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 
 from actions.business.catalog import Catalog
+from actions.tickets.attachments import Attachment
 from actions.tickets.config import ZendeskSettings, store_from_env, zendesk_settings
 from actions.tickets.labels import category_label, field_label
 from actions.tickets.model import Ticket, as_utc, utc_now
@@ -75,7 +76,19 @@ def _transcript_lines(transcript: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def build_body(ticket: Ticket, catalog: Catalog | None = None) -> str:
+def _attachment_lines(ticket: Ticket, skipped: tuple[str, ...]) -> list[str]:
+    if not ticket.attachments:
+        return []
+    lines = ["", "Pièces jointes :"]
+    for attachment in ticket.attachments:
+        note = " (non transmise à Zendesk)" if attachment.sha256 in skipped else ""
+        lines.append(f"- {attachment.name} ({attachment.content_type}, {attachment.size} octets)"
+                     f"{note}")
+    return lines
+
+
+def build_body(ticket: Ticket, catalog: Catalog | None = None,
+               skipped: tuple[str, ...] = ()) -> str:
     lines = [
         f"Demande ouverte via l'assistant, référence {ticket.reference}.",
         f"Catégorie : {category_label(ticket.category, catalog)} ({ticket.category})",
@@ -84,6 +97,7 @@ def build_body(ticket: Ticket, catalog: Catalog | None = None) -> str:
         "",
         "Détails :",
         *(_details_lines(ticket.details, catalog) or ["(aucun)"]),
+        *_attachment_lines(ticket, skipped),
         "",
         "Conversation :",
         *(_transcript_lines(ticket.transcript) or ["(vide)"]),
@@ -97,10 +111,16 @@ def build_tags(ticket: Ticket) -> list[str]:
     return [tag.strip().lower().replace(" ", "_") for tag in tags if tag and tag.strip()]
 
 
-def build_payload(ticket: Ticket) -> dict[str, Any]:
+def build_payload(ticket: Ticket, uploads: tuple[str, ...] = (),
+                  skipped: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The Tickets API body; `uploads` are the Uploads API tokens of the attached files,
+    `skipped` the digests of files Zendesk refused (named in the body, the ticket still goes)."""
+    comment: dict[str, Any] = {"body": build_body(ticket, skipped=skipped)}
+    if uploads:
+        comment["uploads"] = list(uploads)
     fields: dict[str, Any] = {
         "subject": build_subject(ticket),
-        "comment": {"body": build_body(ticket)},
+        "comment": comment,
         "tags": build_tags(ticket),
         "external_id": ticket.reference,
     }
@@ -162,11 +182,12 @@ class _Response:
 
 
 async def _post(
-    ticket: Ticket, settings: ZendeskSettings, session: aiohttp.ClientSession
+    ticket: Ticket, settings: ZendeskSettings, session: aiohttp.ClientSession,
+    uploads: tuple[str, ...] = (), skipped: tuple[str, ...] = (),
 ) -> _Response:
     async with session.post(
         settings.tickets_url,
-        json=build_payload(ticket),
+        json=build_payload(ticket, uploads, skipped),
         headers=build_headers(ticket),
         auth=build_auth(settings),
         timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
@@ -175,6 +196,59 @@ async def _post(
     ) as response:
         body = await response.text()
         return _Response(response.status, response.headers.get("Retry-After"), body)
+
+
+async def _upload(
+    attachment: Attachment, data: bytes, settings: ZendeskSettings,
+    session: aiohttp.ClientSession,
+) -> _Response:
+    async with session.post(
+        settings.uploads_url,
+        params={"filename": attachment.name},
+        data=data,
+        headers={"Content-Type": attachment.content_type, "Accept": "application/json"},
+        auth=build_auth(settings),
+        timeout=aiohttp.ClientTimeout(total=settings.timeout_seconds),
+        allow_redirects=False,
+    ) as response:
+        body = await response.text()
+        return _Response(response.status, response.headers.get("Retry-After"), body)
+
+
+def _upload_token(body: str) -> str | None:
+    try:
+        token = json.loads(body)["upload"]["token"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+def _transient(status: int) -> bool:
+    return status == 429 or status >= 500 or status in TRANSIENT_CLIENT_ERRORS
+
+
+async def _upload_files(
+    store: TicketStore, ticket: Ticket, settings: ZendeskSettings,
+    session: aiohttp.ClientSession,
+) -> tuple[tuple[str, ...], tuple[str, ...], _Response | None]:
+    """Upload every attached file: (tokens, digests Zendesk refused, transient failure).
+
+    A transient failure stops here (the whole attempt is retried later); a file refused for
+    good is skipped and named in the ticket's body, so the ticket itself is never lost.
+    """
+    tokens: list[str] = []
+    skipped: list[str] = []
+    for attachment in ticket.attachments:
+        data = await asyncio.to_thread(store.attachment_data, ticket.reference, attachment.sha256)
+        response = await _upload(attachment, data, settings, session)
+        token = _upload_token(response.body) if 200 <= response.status < 300 else None
+        if token:
+            tokens.append(token)
+        elif _transient(response.status):
+            return tuple(tokens), tuple(skipped), response
+        else:
+            skipped.append(attachment.sha256)
+    return tuple(tokens), tuple(skipped), None
 
 
 def _zendesk_id(body: str) -> str | None:
@@ -237,7 +311,8 @@ async def forward_one(
     now = as_utc(now)
     backoff_at = now + backoff_delay(ticket.forward_attempts)
     try:
-        response = await _post(ticket, settings, session)
+        tokens, skipped, failure = await _upload_files(store, ticket, settings, session)
+        response = failure or await _post(ticket, settings, session, tokens, skipped)
     except asyncio.TimeoutError:
         return await _retry_later(store, ticket, backoff_at, "timeout")
     except aiohttp.ClientError as error:

@@ -95,7 +95,8 @@ def test_facts_of_the_first_message_are_not_asked_again():
     _, slots = respond({"role": "mentor"},
                        "mon étudiant a manqué les deux dernières sessions sans prévenir",
                        "student_unresponsive")
-    assert (slots["absences_count"], slots["absences_justified"]) == ("2", "non")
+    assert (slots["absences_count"], slots["last_absence_justified"],
+            slots["previous_absence_justified"]) == ("2", "non", "non")
     assert slots["decision_rule"] == "absences"
 
 
@@ -161,7 +162,7 @@ def test_ticket_request_inside_the_ticket_form_is_not_stored_as_a_detail():
 
 def test_ticket_request_inside_a_rule_opens_the_topic_ticket_with_what_is_known():
     """"Ouvrir une demande" during the absences questions: the absences ticket, not 'other'."""
-    state = {"decision_rule": "absences", "role": "mentor", "requested_slot": "absences_justified",
+    state = {"decision_rule": "absences", "role": "mentor", "requested_slot": "last_absence_date",
              "absences_count": "2", "topic": "student_unresponsive"}
     _, slots = validate(ValidateDecisionForm(), state, "Ouvrir une demande",
                         intent="request_human")

@@ -25,6 +25,7 @@ ANSWERS = {
     "funding": "je paie moi-même",
     "late_case": "2",
     "person_name": "Marie Dupont",
+    "person_or_url": "https://openclassrooms.com/fr/mentorship/students/42/dashboard",
     "url": "https://openclassrooms.com/fr/mentorship/sessions/123",
     "text": "le détail de ma demande",
 }

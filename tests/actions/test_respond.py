@@ -141,3 +141,25 @@ def test_starting_a_rule_empties_only_the_slots_that_hold_a_value():
     cleared = [e["name"] for e in events if e.get("event") == "slot" and e["value"] is None]
     assert "invoice_status" in cleared
     assert "student_name" not in cleared
+
+
+def test_long_answer_goes_on_in_a_second_bubble_before_the_offer():
+    """A long answer is sent as two bubbles, then the offer: nothing dropped, each bubble short."""
+    dispatcher, _ = run(make_tracker({"role": "coach"}, intent="coaching_tips"))
+    assert responses(dispatcher) == [
+        "utter_coaching_tips", "utter_coaching_tips_more", "utter_offer_ticket"]
+
+
+def test_second_bubble_only_for_the_role_whose_answer_is_long():
+    """The mentors' invoicing answer has a second bubble; the coaches' short one has none."""
+    mentor, _ = run(make_tracker({"role": "mentor"}, intent="invoicing_how"))
+    coach, _ = run(make_tracker({"role": "coach"}, intent="invoicing_how"))
+    assert responses(mentor) == ["utter_invoicing_how", "utter_invoicing_how_more"]
+    assert responses(coach) == ["utter_invoicing_how"]
+
+
+def test_coach_student_admin_question_offers_no_ticket():
+    """The coaches' section sends the student to the Support étudiant: no ticket is offered."""
+    dispatcher, events = run(make_tracker({"role": "coach"}, intent="student_admin_question"))
+    assert responses(dispatcher) == ["utter_student_admin_question"]
+    assert slot_events(events)["offered_ticket"] is None

@@ -39,3 +39,18 @@ def test_entity_role_is_normalised():
     result = asyncio.run(ValidateSlotMappings().validate_role("coache", CollectingDispatcher(),
                                                                tracker, {}))
     assert result == {"role": "coach"}
+
+
+@pytest.mark.parametrize(("text", "slots", "expected"), [
+    ("mon étudiante ne répond plus", {"student_gender": "masculine"},
+     {"student_gender": "feminine"}),
+    ("mon étudiant est absent", {"student_gender": "feminine"}, {"student_gender": "masculine"}),
+    ("Camille Martin", {"student_gender": "feminine"}, {}),
+    ("mon étudiante", {"student_gender": "feminine"}, {}),
+], ids=["feminine", "back-to-masculine", "no-gendered-noun", "unchanged"])
+def test_student_gender_follows_the_users_words(text, slots, expected):
+    """"mon étudiante" makes the answers about the student feminine; a name changes nothing."""
+    tracker = make_tracker(slots, intent="inform", text=text)
+    result = asyncio.run(ValidateSlotMappings().extract_student_gender(
+        CollectingDispatcher(), tracker, {}))
+    assert result == expected

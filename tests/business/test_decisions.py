@@ -80,6 +80,26 @@ def test_invoice_call_from_the_7th_opens_a_ticket_for_the_previous_month(
     assert outcome.values["month"] == label
 
 
+@pytest.mark.parametrize(
+    ("today", "day", "of_month"),
+    [
+        (date(2026, 9, 1), "1er", "d'août 2026"),
+        (date(2026, 11, 7), "7", "d'octobre 2026"),
+        (date(2026, 5, 3), "3", "d'avril 2026"),
+        (date(2026, 12, 2), "2", "de novembre 2026"),
+    ],
+    ids=["1er-august", "7th-october", "3rd-april", "2nd-november"],
+)
+def test_invoice_call_values_read_as_french(
+    rules: Rules, today: date, day: str, of_month: str
+) -> None:
+    """"le 1er", not "le 1"; "d'août", not "de août"; writing starts "à partir du 7"."""
+    outcome = decide("invoice_call", {}, today, rules)
+    assert (outcome.values["day"], outcome.values["of_month"], outcome.values["write_day"]) == (
+        day, of_month, "7"
+    )
+
+
 # --------------------------------------------------------------------------- payment
 
 
@@ -153,34 +173,85 @@ def test_absences_asks_the_count_first(rules: Rules) -> None:
     assert step("absences", "mentor", {}, TODAY, rules) == Ask("absences_count")
 
 
-@pytest.mark.parametrize("count", ["0", "1"])
-def test_absences_below_two_means_following_up(rules: Rules, count: str) -> None:
-    """Under 2 consecutive absences: follow up and mark "Absent", without asking more."""
+@pytest.mark.parametrize(
+    ("count", "response"),
+    [("0", "utter_absences_none"), ("1", "utter_absences_one")],
+    ids=["none", "one"],
+)
+def test_absences_below_two_means_following_up(rules: Rules, count: str, response: str) -> None:
+    """Under 2 consecutive absences: follow up and mark "Absent", without asking more; no
+    absence and one absence have their own wording (no "0 absence(s)")."""
     outcome = decide("absences", {"absences_count": count}, TODAY, rules)
-    assert (outcome.response, outcome.ticket) == ("utter_absences_follow_up", None)
+    assert (outcome.response, outcome.ticket) == (response, None)
 
 
 @pytest.mark.parametrize("count", ["2", "3"])
-def test_absences_at_two_asks_whether_justified(rules: Rules, count: str) -> None:
-    """From 2 consecutive absences the rule needs to know whether they were justified."""
+def test_absences_at_two_asks_when_the_last_one_was(rules: Rules, count: str) -> None:
+    """From 2 consecutive absences the rule needs the latest absence's date (48 h to justify)."""
     assert step("absences", "mentor", {"absences_count": count}, TODAY, rules) == Ask(
-        "absences_justified"
+        "last_absence_date"
     )
 
 
-def test_justified_absences_need_no_ticket(rules: Rules) -> None:
-    """Justified absences already have a note on the dashboard: no ticket."""
-    outcome = decide("absences", {"absences_count": "2", "absences_justified": "oui"},
-                     TODAY, rules)
+# Today is Saturday 28 November 2026: the student has 48 h to justify an absence, and dates
+# carry no hour, so the window ends on the second day after the absence, at the session's time.
+@pytest.mark.parametrize(
+    ("last", "window_end"),
+    [
+        (date(2026, 11, 28), "30 novembre 2026"),
+        (date(2026, 11, 27), "29 novembre 2026"),
+        (date(2026, 11, 26), "28 novembre 2026"),
+        (date(2026, 10, 30), "1er novembre 2026"),
+    ],
+    ids=["today", "yesterday", "two-days-ago-window-ends-today", "month-boundary"],
+)
+def test_a_recent_absence_cannot_be_called_unjustified_yet(
+    rules: Rules, last: date, window_end: str
+) -> None:
+    """Within the 48 h the student has to justify it, nothing is asked about justification and
+    no ticket is opened; the answer says until when the student can justify."""
+    today = TODAY if last.month == 11 else date(2026, 11, 1)
+    facts = {"absences_count": "2", "last_absence_date": last.isoformat()}
+    outcome = decide("absences", facts, today, rules)
+    assert (outcome.response, outcome.ticket, outcome.values["window_end"]) == (
+        "utter_absences_too_early", None, window_end
+    )
+
+
+def test_once_the_window_is_over_the_last_absence_justification_is_asked(rules: Rules) -> None:
+    """Three days after the latest absence, its justification is asked (on its own)."""
+    facts = {"absences_count": "2", "last_absence_date": "2026-11-25"}
+    assert step("absences", "mentor", facts, TODAY, rules) == Ask("last_absence_justified")
+
+
+def test_the_previous_absence_justification_is_asked_separately(rules: Rules) -> None:
+    """The latest absence unjustified: the one before is asked about in its own question."""
+    facts = {"absences_count": "2", "last_absence_date": "2026-11-25",
+             "last_absence_justified": "non"}
+    assert step("absences", "mentor", facts, TODAY, rules) == Ask("previous_absence_justified")
+
+
+@pytest.mark.parametrize(
+    ("last", "previous"),
+    [("oui", None), ("non", "oui")],
+    ids=["latest-justified", "previous-justified"],
+)
+def test_one_justified_absence_means_no_ticket(
+    rules: Rules, last: str, previous: str | None
+) -> None:
+    """A justified absence already has a note on the dashboard: not two unjustified, no ticket."""
+    facts = {"absences_count": "2", "last_absence_date": "2026-11-20",
+             "last_absence_justified": last, "previous_absence_justified": previous}
+    outcome = decide("absences", facts, TODAY, rules)
     assert (outcome.response, outcome.ticket) == ("utter_absences_justified", None)
-    assert outcome.values["hours"] == "48"
 
 
 @pytest.mark.parametrize("count", ["2", "3"])
-def test_unjustified_absences_open_a_ticket(rules: Rules, count: str) -> None:
-    """2 or more unjustified consecutive absences: ticket student_unresponsive."""
-    outcome = decide("absences", {"absences_count": count, "absences_justified": "non"},
-                     TODAY, rules)
+def test_two_unjustified_absences_open_a_ticket(rules: Rules, count: str) -> None:
+    """The last two absences unjustified, past the 48 h: ticket student_unresponsive."""
+    facts = {"absences_count": count, "last_absence_date": "2026-11-25",
+             "last_absence_justified": "non", "previous_absence_justified": "non"}
+    outcome = decide("absences", facts, TODAY, rules)
     assert (outcome.response, outcome.ticket) == ("utter_absences_write", "student_unresponsive")
 
 
@@ -192,7 +263,15 @@ def test_contacts_asks_the_number_of_attempts_first(rules: Rules) -> None:
     assert step("contacts", "coach", {}, TODAY, rules) == Ask("contact_attempts")
 
 
-@pytest.mark.parametrize(("count", "remaining"), [("0", "3"), ("1", "2"), ("2", "1")])
+def test_contacts_none_yet_asks_for_three(rules: Rules) -> None:
+    """No contact yet: the answer asks for 3 contacts, not "encore 3 fois" after none."""
+    outcome = decide("contacts", {"contact_attempts": "0"}, TODAY, rules, role="coach")
+    assert (outcome.response, outcome.ticket, outcome.values["needed"]) == (
+        "utter_contacts_none", None, "3"
+    )
+
+
+@pytest.mark.parametrize(("count", "remaining"), [("1", "2"), ("2", "1")])
 def test_contacts_below_three_says_how_many_remain(
     rules: Rules, count: str, remaining: str
 ) -> None:
@@ -424,6 +503,66 @@ def test_transfer_needs_the_student_warned(
     assert step("transfer", "coach", facts, TODAY, rules) == expected
 
 
+@pytest.mark.parametrize("rule", ["pause", "stop"])
+@pytest.mark.parametrize(
+    ("warned", "response", "ticket", "prefill"),
+    [
+        (None, None, None, None),
+        ("non", "warn_first", None, {}),
+        ("oui", "write", "", {"students_warned": "oui"}),
+    ],
+    ids=["asks", "not-warned", "warned"],
+)
+def test_pause_and_stop_need_the_students_warned(
+    rules: Rules, rule: str, warned: str | None, response: str | None, ticket: str | None,
+    prefill: dict[str, str] | None,
+) -> None:
+    """The page: warn the students, then write. Not warned: warn first, no ticket; warned: the
+    pause or stop ticket, carrying the confirmation."""
+    facts = {"students_warned": warned} if warned else {}
+    result = step(rule, "coach", facts, TODAY, rules)
+    if response is None:
+        assert result == Ask("students_warned")
+        return
+    expected_ticket = rule if ticket == "" else None
+    assert result == Outcome(f"utter_{rule}_{response}", {}, expected_ticket, prefill or {})
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (None, Ask("wrong_project_or_status")),
+        ("oui", Outcome("utter_validated_session_write", {}, "validated_session_fix")),
+        ("non", Outcome("utter_validated_session_self_fix")),
+    ],
+    ids=["asks", "project-or-status", "report-or-percentage-only"],
+)
+def test_validated_session_ticket_only_for_project_or_status(
+    rules: Rules, answer: str | None, expected: Ask | Outcome
+) -> None:
+    """Wrong project or status: ticket; only the report or the percentage wrong: the page's fix
+    (internal note, report by e-mail), no ticket."""
+    facts = {"wrong_project_or_status": answer} if answer else {}
+    assert step("validated_session", "mentor", facts, TODAY, rules) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (None, Ask("technical_problem")),
+        ("oui", Outcome("utter_videoconference_report_in_tool")),
+        ("non", Outcome("utter_videoconference_write", {}, "videoconference")),
+    ],
+    ids=["asks", "technical-report-in-tool", "other-situation-ticket"],
+)
+def test_videoconference_ticket_only_for_a_non_technical_situation(
+    rules: Rules, answer: str | None, expected: Ask | Outcome
+) -> None:
+    """A technical problem is reported from the tool itself; only another situation: ticket."""
+    facts = {"technical_problem": answer} if answer else {}
+    assert step("videoconference", "mentor", facts, TODAY, rules) == expected
+
+
 # --------------------------------------------------------------------------- prerequisites
 
 
@@ -451,23 +590,33 @@ def test_novice_status_names_the_missing_prerequisite(
     assert step("novice_status", "mentor", facts, TODAY, rules) == expected
 
 
+ELIGIBLE = {"evaluator_path_eligible": "oui"}
+
+
 @pytest.mark.parametrize(
     ("facts", "expected"),
     [
-        ({}, Ask("evaluator_course_done")),
-        ({"evaluator_course_done": "non"}, Outcome("utter_evaluator_evaluator_course_done")),
-        ({"evaluator_course_done": "oui"}, Ask("webinar_attended")),
-        ({"evaluator_course_done": "oui", "webinar_attended": "non"},
+        ({}, Ask("evaluator_path_eligible")),
+        ({"evaluator_path_eligible": "non"}, Outcome("utter_evaluator_evaluator_path_eligible")),
+        ({"evaluator_path_eligible": "non", "evaluator_course_done": "oui",
+          "webinar_attended": "oui"}, Outcome("utter_evaluator_evaluator_path_eligible")),
+        (ELIGIBLE, Ask("evaluator_course_done")),
+        ({**ELIGIBLE, "evaluator_course_done": "non"},
+         Outcome("utter_evaluator_evaluator_course_done")),
+        ({**ELIGIBLE, "evaluator_course_done": "oui"}, Ask("webinar_attended")),
+        ({**ELIGIBLE, "evaluator_course_done": "oui", "webinar_attended": "non"},
          Outcome("utter_evaluator_webinar_attended")),
-        ({"evaluator_course_done": "oui", "webinar_attended": "oui"},
+        ({**ELIGIBLE, "evaluator_course_done": "oui", "webinar_attended": "oui"},
          Outcome("utter_evaluator_ok", {}, "evaluator_status")),
     ],
-    ids=["asks-course", "course-missing", "asks-webinar", "webinar-missing", "all-met"],
+    ids=["asks-path", "path-not-eligible", "not-eligible-whatever-else", "asks-course",
+         "course-missing", "asks-webinar", "webinar-missing", "all-met"],
 )
 def test_evaluator_status_names_the_missing_prerequisite(
     rules: Rules, facts: dict[str, str], expected: Ask | Outcome
 ) -> None:
-    """Dedicated course then webinar: the first one missing is named; both: ticket."""
+    """Mentor on an eligible path, dedicated course, webinar: the first one missing is named;
+    all three: ticket."""
     assert step("evaluator_status", "mentor", facts, TODAY, rules) == expected
 
 
@@ -477,7 +626,7 @@ def test_evaluator_status_names_the_missing_prerequisite(
 @pytest.mark.parametrize(
     ("done", "response", "remaining"),
     [
-        ("0", "utter_referral_not_yet", "5"),
+        ("0", "utter_referral_none", "5"),
         ("4", "utter_referral_not_yet", "1"),
         ("5", "utter_referral_ok", "0"),
         ("12", "utter_referral_ok", "0"),
@@ -487,7 +636,8 @@ def test_evaluator_status_names_the_missing_prerequisite(
 def test_referral_bonus_after_five_sessions(
     rules: Rules, done: str, response: str, remaining: str
 ) -> None:
-    """Under 5 sessions by the new mentor: not yet; from 5: it comes with the monthly review."""
+    """Under 5 sessions by the new mentor: not yet (none yet has its own wording); from 5: it
+    comes with the monthly review."""
     outcome = decide("referral", {"sessions_done": done}, TODAY, rules)
     assert (outcome.response, outcome.ticket, outcome.values["remaining"]) == (
         response, None, remaining
@@ -503,17 +653,22 @@ def test_referral_asks_the_sessions_first(rules: Rules) -> None:
     ("facts", "expected"),
     [
         ({}, Ask("funding_mode")),
-        ({"funding_mode": "self"},
+        ({"funding_mode": "self"}, Ask("already_enrolled")),
+        ({"funding_mode": "self", "already_enrolled": "non"},
          Outcome("utter_discount_write", {"percent": "20"}, "mentor_discount")),
+        ({"funding_mode": "self", "already_enrolled": "oui"},
+         Outcome("utter_discount_already_enrolled", {"percent": "20"})),
         ({"funding_mode": "third_party"},
          Outcome("utter_discount_not_eligible", {"percent": "20"})),
     ],
-    ids=["asks", "self-funded", "third-party"],
+    ids=["asks", "self-funded-asks-enrolled", "before-enrolling", "already-enrolled",
+         "third-party"],
 )
 def test_discount_only_for_a_self_funded_path(
     rules: Rules, facts: dict[str, str], expected: Ask | Outcome
 ) -> None:
-    """Self-funded: ticket mentor_discount before enrolling; CPF or third party: not eligible."""
+    """Self-funded and not yet enrolled: ticket mentor_discount (the page: contact us *before*
+    enrolling); already enrolled, CPF or third party: not eligible, no ticket."""
     assert step("discount", "mentor", facts, TODAY, rules) == expected
 
 
@@ -527,11 +682,14 @@ def test_eligible_funding_modes_are_those_the_parser_reads(rules: Rules) -> None
 # One answer per fact, chosen so that every rule ends with a ticket when it can open one.
 ANSWERS = {
     "invoice_status": "payee", "status_since": "2026-09-01", "absences_count": "2",
-    "absences_justified": "non", "contact_attempts": "3", "late_case": "dropout_risk",
+    "last_absence_date": "2026-11-20", "last_absence_justified": "non",
+    "previous_absence_justified": "non", "contact_attempts": "3", "late_case": "dropout_risk",
     "session_date": "2026-12-10", "student_listed": "oui", "end_date": "2027-03-31",
     "application_date": "2026-09-01", "available_since": "2026-09-01", "student_warned": "oui",
     "novice_course_done": "oui", "novice_sheet_complete": "oui", "evaluator_course_done": "oui",
     "webinar_attended": "oui", "sessions_done": "5", "funding_mode": "self",
+    "evaluator_path_eligible": "oui", "already_enrolled": "non", "students_warned": "oui",
+    "wrong_project_or_status": "oui", "technical_problem": "non",
 }
 WALKS = [(rule, "coach" if rule == "contacts" else "mentor") for rule in sorted(RULES)]
 

@@ -84,7 +84,8 @@ def test_summary_edit_button_names_the_detail(catalog: Catalog) -> None:
          ("student_name", "path"), Change("student_name", "Paul Lefebvre")),
         ("non attends, c'est pour octobre", "invoice_status", ("invoice_month", "invoice_status"),
          Change("invoice_month", "2026-10")),
-        ("pardon, il en a eu 3", "absences_justified", ("absences_count", "absences_justified"),
+        ("pardon, il en a eu 3", "last_absence_justified",
+         ("absences_count", "last_absence_justified"),
          Change("absences_count", "3")),
         ("en fait c'est Paul Lefebvre", "student_name", ("student_name", "path"),
          Change("student_name", "Paul Lefebvre")),
@@ -103,12 +104,12 @@ def test_correction_changes_the_detail_it_names(
 
 @pytest.mark.parametrize(
     ("text", "current"),
-    [("non", "absences_justified"), ("3", "absences_count"), ("Paul Lefebvre", "student_name"),
+    [("non", "last_absence_justified"), ("3", "absences_count"), ("Paul Lefebvre", "student_name"),
      ("en fait je ne sais pas", "absences_count")],
 )
 def test_plain_answer_is_no_correction(catalog: Catalog, text: str, current: str) -> None:
     """A plain answer, even "non", is read as the answer, not as a correction."""
-    names = ("absences_count", "absences_justified", "student_name")
+    names = ("absences_count", "last_absence_justified", "student_name")
     assert read_correction(text, current, names, catalog, TODAY) is None
 
 

@@ -189,9 +189,15 @@ def test_yes_no_answer_becomes_oui_or_non(text: str, expected: str) -> None:
         ("person_name", "marie curie", "Marie Curie"),
         ("url", "https://x.fr/a", "https://x.fr/a"),
         ("text", "  le bouton   ne marche pas ", "le bouton ne marche pas"),
+        ("person_or_url", "camille martin", "Camille Martin"),
+        ("person_or_url", "voici son tableau de bord https://openclassrooms.com/fr/s/42",
+         "https://openclassrooms.com/fr/s/42"),
+        ("person_or_url", "openclassrooms.com/fr/mentorship/students/42",
+         "https://openclassrooms.com/fr/mentorship/students/42"),
     ],
     ids=["paid", "pending", "cpf", "self-funded", "late-case-number", "late-case-none",
-         "name-capitalised", "url", "text-cleaned"],
+         "name-capitalised", "url", "text-cleaned", "student-name", "dashboard-link",
+         "bare-dashboard-link"],
 )
 def test_choice_and_text_answers_become_their_canonical_value(
     kind: str, text: str, expected: str
@@ -214,11 +220,13 @@ def test_choice_and_text_answers_become_their_canonical_value(
         ("late_case", "xyz qwe"),
         ("person_name", "123"),
         ("url", "pas de lien"),
+        ("person_or_url", "42 ?"),
         ("text", "!!"),
         ("text", ""),
     ],
     ids=["date", "month", "month-13", "count", "negative-count", "yes_no", "invoice_status",
-         "funding", "late_case", "person_name", "url", "text-punctuation", "text-empty"],
+         "funding", "late_case", "person_name", "url", "person_or_url", "text-punctuation",
+         "text-empty"],
 )
 def test_invalid_answer_gets_the_kind_response(kind: str, text: str) -> None:
     """An answer that cannot be read gets utter_invalid_<kind>, and nothing is stored."""
@@ -319,3 +327,15 @@ def test_display_skipped_optional_date(catalog: Catalog) -> None:
 def test_month_without_year_means_the_nearest_one_for_any_date(text, expected):
     """An end of funding 'fin janvier' told in December is next January unless a year is typed."""
     assert understand(field("date"), text, date(2026, 12, 4)) == Reading(expected)
+
+
+@pytest.mark.parametrize(
+    ("feminine", "shown"), [(True, "non précisée"), (False, "non précisé")],
+    ids=["raison-feminine", "detail-masculine"],
+)
+def test_skipped_detail_agrees_with_its_label(
+    catalog: Catalog, feminine: bool, shown: str
+) -> None:
+    """"Raison : non précisée", "Détail de la contestation : non précisé"."""
+    label = Field("reason", "text", "Raison", optional=True, feminine=feminine)
+    assert display(label, SKIPPED, catalog) == shown

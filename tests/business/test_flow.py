@@ -225,14 +225,14 @@ def test_summary_names_the_alert_case(catalog: Catalog) -> None:
 
 
 def test_summary_shows_a_skipped_detail_as_not_given(catalog: Catalog) -> None:
-    """A skipped optional detail appears as "non précisé"."""
+    """A skipped optional detail appears as "non précisée" after a feminine label ("Raison")."""
     values = {"student_warned": "oui", "student_name": "Marie Curie",
               "transfer_date": "2027-01-04", "transfer_reason": SKIPPED}
     assert summary_lines("transfer", "coach", values, catalog) == [
         ("Étudiant prévenu", "oui"),
         ("Étudiant", "Marie Curie"),
         ("Date de transfert souhaitée", "4 janvier 2027"),
-        ("Raison", "non précisé"),
+        ("Raison", "non précisée"),
     ]
 
 

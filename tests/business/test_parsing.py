@@ -15,6 +15,7 @@ from actions.business.parsing import (
     parse_late_case,
     parse_person_name,
     parse_role,
+    parse_student_gender,
     parse_url,
     parse_yes_no,
 )
@@ -411,3 +412,21 @@ def test_is_cancel(text: str) -> None:
 def test_is_not_cancel(text: str) -> None:
     """Stopping something specific is a topic, not a request to leave the questions."""
     assert is_cancel(text) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mon étudiante ne répond plus", "feminine"),
+        ("mon etudiante est absente", "feminine"),
+        ("l’apprenante a abandonné", "feminine"),
+        ("mon étudiant ne répond plus", "masculine"),
+        ("mes étudiants sont en retard", None),
+        ("l'étudiante ou l'étudiant", None),
+        ("je n'ai pas reçu mon paiement", None),
+    ],
+    ids=["etudiante", "no-accents", "apprenante", "etudiant", "plural", "both", "none"],
+)
+def test_student_gender_read_from_one_gendered_noun(text: str, expected: str | None) -> None:
+    """One student named with a feminine or masculine noun; plurals and mixes say nothing."""
+    assert parse_student_gender(text) == expected

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 import yaml
 
-from actions.business.catalog import load_catalog
+from actions.business.catalog import Catalog, load_catalog
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domain"
 RESPONSES: dict = {}
@@ -27,8 +28,7 @@ KEY_FACTS = {
     "other_paths": {"mentor": ["Missions disponibles", "déjà mentor"], "coach": ["CV"]},
     "evaluator_status": {None: ["webinaire", "certificat", "mot clé"]},
     "student_admin_question": {None: ["Support étudiant"]},
-    "student_late": {"mentor": ["quatre cas", "48h", "risque d'abandon",
-                                "Gérez la motivation de l'étudiant"],
+    "student_late": {"mentor": ["quatre cas", "Gérez la motivation de l'étudiant"],
                      "coach": ["assidu"]},
     "student_unresponsive": {"mentor": ["Absent", "deux absences consécutives", "48h"],
                              "coach": ["3 fois"]},
@@ -49,7 +49,8 @@ KEY_FACTS = {
     "invoice_call_missing": {None: ["5 du mois", "6 du mois", "7 du mois"]},
     "payment_missing": {None: ["30 jours", "payée", "en cours", "plus d'une semaine"]},
     "invoice_dispute": {None: ["pas le montant", "sessions"]},
-    "additional_services_invoice": {None: ["webinaire", "Mes factures", "à part"]},
+    "additional_services_invoice": {"coach": ["webinaire", "Mes factures", "à part"],
+                                    "mentor": ["Facturer vos services additionnels"]},
     "referral_bonus": {None: ["5 sessions", "fin de mois"]},
     "mentor_discount": {None: ["20 %", "auto-financement", "CPF", "avant de vous inscrire"]},
     "schedule_session_problem": {"mentor": ["passé", "liste", "fin de financement"],
@@ -72,14 +73,30 @@ KEY_FACTS = {
 }
 
 
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    return load_catalog()
+
+
 def variation(intent: str, role: str | None) -> str:
-    """The text Rasa would pick for this role: the matching condition, else the default."""
-    variants = RESPONSES[f"utter_{intent}"]
-    for variant in variants:
-        conditions = variant.get("condition") or []
-        if role and any(c.get("value") == role for c in conditions):
-            return variant["text"]
-    return next(v["text"] for v in variants if not v.get("condition"))
+    """What a user with this role reads: the topic's answer, and its second bubble if any."""
+    more = catalog().topics[intent].more_for(role)
+    text = pick(f"utter_{intent}", role)
+    return f"{text}\n{pick(more, role)}" if more else text
+
+
+def matching(name: str, slots: dict[str, str | None]) -> list[dict]:
+    """As Rasa does: the conditional variations whose every condition holds, else the default
+    ones (Rasa picks at random among several)."""
+    variants = RESPONSES[name]
+    conditional = [v for v in variants if v.get("condition") and all(
+        slots.get(c["name"]) == c["value"] for c in v["condition"])]
+    return conditional or [v for v in variants if not v.get("condition")]
+
+
+def pick(name: str, role: str | None, gender: str = "masculine") -> str:
+    """The text Rasa would pick for this role and student's gender."""
+    return matching(name, {"role": role, "student_gender": gender})[0]["text"]
 
 
 def test_every_topic_has_an_answer_and_key_facts():
@@ -115,3 +132,12 @@ def test_every_form_field_has_a_question():
     """Each field a rule or ticket may ask has its utter_ask_ question."""
     fields = load_catalog().fields
     assert [f for f in fields if f"utter_ask_{f}" not in RESPONSES] == []
+
+
+def test_late_case_question_lists_the_four_cases_with_the_page_details():
+    """The mentor's answer no longer repeats the four cases: the question that follows lists
+    them, with the page's details (financing partners, 48 h to justify)."""
+    question = pick("utter_ask_late_case", "mentor")
+    for fact in ("partenaires financeurs", "perte de motivation", "deux absences consécutives",
+                 "48h", "risque d'abandon"):
+        assert fact.lower() in question.lower()

@@ -26,8 +26,8 @@ def literal_names() -> set[str]:
     return names - PREFIXES
 
 
-# Passed to decisions._prerequisites, which appends the missing prerequisite's name.
-PREFIXES = {"utter_novice", "utter_evaluator"}
+# Passed to decisions._prerequisites and _warned_first, which append a suffix.
+PREFIXES = {"utter_novice", "utter_evaluator", "utter_transfer", "utter_pause", "utter_stop"}
 
 
 def built_names() -> set[str]:
@@ -37,7 +37,11 @@ def built_names() -> set[str]:
     names |= {f"utter_invalid_{kind}" for kind in KINDS}
     names |= {f"utter_application_{when}_{role}" for when in ("wait", "late") for role in ROLES}
     names |= {f"utter_novice_{n}" for n in ("novice_course_done", "novice_sheet_complete", "ok")}
-    names |= {f"utter_evaluator_{n}" for n in ("evaluator_course_done", "webinar_attended", "ok")}
+    names |= {f"utter_evaluator_{n}" for n in (
+        "evaluator_path_eligible", "evaluator_course_done", "webinar_attended", "ok")}
+    names |= {f"utter_{p}_{n}" for p in ("transfer", "pause", "stop")
+              for n in ("warn_first", "write")}
+    names |= {more for topic in catalog.topics.values() for more in topic.more.values() if more}
     names |= {c.reminder for c in catalog.categories.values() if c.reminder}
     return names
 

@@ -52,3 +52,26 @@ def test_greeting_and_small_talk(servers):
     """A greeting gets a greeting."""
     base, _ = servers
     assert say(base, sender(), "bonjour")
+
+
+def test_an_absence_yesterday_cannot_be_called_unjustified_yet(servers):
+    """Two absences, the latest yesterday: the student still has 48 h to justify it, so the
+    assistant asks nothing about justification and opens no ticket."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-28")
+    me = sender()
+    say(base, me, "mon étudiant ne vient plus aux sessions", role="mentor")
+    say(base, me, "2", role="mentor")
+    reply = texts(say(base, me, "hier", role="mentor"))
+    assert "jusqu'au 29 novembre 2026" in reply
+    assert "J'ouvre une demande" not in reply
+
+
+def test_mon_etudiante_gets_answers_in_the_feminine(servers):
+    """The user says "mon étudiante": the answer and the rule's question agree with it."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-28")
+    reply = texts(say(base, sender(), "mon étudiante ne répond plus à mes messages",
+                      role="coach"))
+    assert "votre étudiante" in reply
+    assert "l'étudiante" in reply

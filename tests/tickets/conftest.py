@@ -77,8 +77,16 @@ class Received:
     payload: dict[str, Any]
 
 
+@dataclass
+class Uploaded:
+    filename: str
+    content_type: str
+    data: bytes
+
+
 class FakeZendesk:
-    """Answers POST /api/v2/tickets.json with the queued replies (then 201), on 127.0.0.1.
+    """Answers POST /api/v2/tickets.json with the queued replies (then 201), on 127.0.0.1, and
+    POST /api/v2/uploads.json (Uploads API) with its own queue (then 201 and a token).
 
     It runs its own event loop in a thread so that tests can drive the client with
     asyncio.run, or run the CLI in a subprocess, against it.
@@ -87,6 +95,8 @@ class FakeZendesk:
     def __init__(self) -> None:
         self.replies: deque[Reply] = deque()
         self.received: list[Received] = []
+        self.upload_replies: deque[Reply] = deque()
+        self.uploads: list[Uploaded] = []
         self.port = 0
         self._next_id = 9000
         self._loop = asyncio.new_event_loop()
@@ -124,6 +134,7 @@ class FakeZendesk:
         self._release = asyncio.Event()
         app = web.Application()
         app.router.add_post("/api/v2/tickets.json", self._handle)
+        app.router.add_post("/api/v2/uploads.json", self._handle_upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -149,6 +160,19 @@ class FakeZendesk:
         if body is None and reply.status in (200, 201):
             self._next_id += 1
             body = {"ticket": {"id": self._next_id}}
+        return web.json_response(
+            body or {"error": "fake"}, status=reply.status, headers=reply.headers
+        )
+
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        self.uploads.append(Uploaded(request.query.get("filename", ""),
+                                     request.headers.get("Content-Type", ""),
+                                     await request.read()))
+        reply = self.upload_replies.popleft() if self.upload_replies else Reply()
+        body = reply.body
+        if body is None and reply.status in (200, 201):
+            body = {"upload": {"token": f"token-{len(self.uploads)}"}}
         return web.json_response(
             body or {"error": "fake"}, status=reply.status, headers=reply.headers
         )

@@ -130,3 +130,19 @@ def test_retry_stored_also_queues_never_forwarded_tickets(db_url, filled):
     """retry --stored also queues tickets created while Zendesk was not configured."""
     _, out, _ = _main("retry", "--stored", env={"TICKETS_DB_URL": db_url})
     assert "requeued 2 ticket(s)" in out
+
+
+def test_list_json_shows_attached_files(db_url):
+    """list --json lists each ticket's files as {name, content_type, size, sha256}, not bytes."""
+    from actions.tickets.attachments import check_file
+    from actions.tickets.model import AttachedFile
+
+    sheet = b"%PDF-1.7\nfiche\n%%EOF\n"
+    attachment = check_file("fiche.pdf", sheet)
+    store = SqlTicketStore(db_url)
+    store.create(make_new_ticket("f", category="novice_status",
+                                 files=(AttachedFile(attachment, sheet),)), forwarding=False)
+    store.dispose()
+    code, out, _ = _main("list", "--json", env={"TICKETS_DB_URL": db_url})
+    assert code == 0
+    assert json.loads(out)[0]["attachments"] == [attachment.as_json()]

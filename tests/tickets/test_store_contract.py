@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from actions.tickets.memory import InMemoryTicketStore
-from actions.tickets.sql import SqlTicketStore, tickets_table
+from actions.tickets.sql import SqlTicketStore, attachments_table, tickets_table
 from actions.tickets.store import TicketStore, UnknownTicket
 from tests.tickets.conftest import make_new_ticket
 
@@ -40,6 +40,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TicketStor
     yield sql_store
     if request.param == "postgres":
         # Each test starts from an empty table, with ids from 1 again.
+        attachments_table.drop(sql_store._get_engine())
         tickets_table.drop(sql_store._get_engine())
     sql_store.dispose()
 
@@ -218,3 +219,55 @@ def test_returned_tickets_are_copies(store):
     stored = store.get(ticket.reference)
     assert stored.details["student_name"] == "Jeanne Dupont"
     assert len(stored.transcript) == 2
+
+
+def _files() -> tuple:
+    from actions.tickets.attachments import check_file
+    from actions.tickets.model import AttachedFile
+
+    sheet = b"%PDF-1.7\nfiche d'autoevaluation\n%%EOF\n"
+    shot = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    return tuple(AttachedFile(check_file(name, data), data)
+                 for name, data in (("fiche.pdf", sheet), ("capture.png", shot)))
+
+
+def test_attachments_are_kept_with_the_ticket(store):
+    """A ticket's files come back in order with name, type, size and digest, and their bytes."""
+    files = _files()
+    ticket, _ = store.create(make_new_ticket("files", files=files), forwarding=True, now=NOW)
+    expected = [file.attachment for file in files]
+    assert list(ticket.attachments) == expected
+    assert list(store.get(ticket.reference).attachments) == expected
+    assert list(store.list()[0].attachments) == expected
+    assert list(store.due_for_forwarding(NOW)[0].attachments) == expected
+    assert [store.attachment_data(ticket.reference, a.sha256) for a in expected] == [
+        file.data for file in files]
+    marked = store.mark_retry(ticket.reference, "HTTP 500", NOW)
+    assert list(marked.attachments) == expected
+
+
+def test_listed_attachments_describe_the_files(store):
+    """list --json shows attachments as [{name, content_type, size, sha256}]."""
+    files = _files()
+    ticket, _ = store.create(make_new_ticket("files", files=files), forwarding=False, now=NOW)
+    assert store.get(ticket.reference).to_dict()["attachments"] == [
+        {"name": "fiche.pdf", "content_type": "application/pdf", "size": len(files[0].data),
+         "sha256": files[0].attachment.sha256},
+        {"name": "capture.png", "content_type": "image/png", "size": len(files[1].data),
+         "sha256": files[1].attachment.sha256},
+    ]
+
+
+def test_ticket_without_files_lists_none(store):
+    """A ticket created without files lists an empty attachments list."""
+    ticket, _ = store.create(make_new_ticket("plain"), forwarding=False, now=NOW)
+    assert store.get(ticket.reference).to_dict()["attachments"] == []
+
+
+def test_unknown_attachment_raises(store):
+    """Asking for a file the ticket does not hold fails, as does an unknown ticket."""
+    ticket, _ = store.create(make_new_ticket("plain"), forwarding=False, now=NOW)
+    with pytest.raises(KeyError):
+        store.attachment_data(ticket.reference, "0" * 64)
+    with pytest.raises(UnknownTicket):
+        store.attachment_data("OC-2026-999999", "0" * 64)

@@ -271,3 +271,66 @@ def test_outbox_start_is_idempotent(memory_store, zendesk):
         return same
 
     assert asyncio.run(scenario()) is True
+
+
+# ---------------------------------------------------------------- attachments (Uploads API)
+
+SHEET = b"%PDF-1.7\nfiche d'autoevaluation\n%%EOF\n"
+SHOT = b"\x89PNG\r\n\x1a\n" + bytes(32)
+
+
+def _with_files(store: InMemoryTicketStore, key: str = "files") -> Ticket:
+    from actions.tickets.attachments import check_file
+    from actions.tickets.model import AttachedFile
+
+    files = tuple(AttachedFile(check_file(name, data), data)
+                  for name, data in (("fiche.pdf", SHEET), ("capture.png", SHOT)))
+    return _pending(store, key, category="novice_status", files=files)
+
+
+def test_attached_files_are_uploaded_then_named_in_the_ticket(memory_store, zendesk):
+    """Each file goes to the Uploads API with its name and type; the ticket carries the tokens
+    in order and lists the files in its body."""
+    ticket = _with_files(memory_store)
+    _forward(memory_store, zendesk.settings())
+    assert [(u.filename, u.content_type, u.data) for u in zendesk.uploads] == [
+        ("fiche.pdf", "application/pdf", SHEET), ("capture.png", "image/png", SHOT)]
+    comment = zendesk.received[0].payload["ticket"]["comment"]
+    assert comment["uploads"] == ["token-1", "token-2"]
+    assert "- fiche.pdf (application/pdf" in comment["body"]
+    assert memory_store.get(ticket.reference).status == "forwarded"
+
+
+def test_ticket_without_files_uploads_nothing(memory_store, zendesk):
+    """No file, no call to the Uploads API and no uploads in the comment."""
+    _pending(memory_store)
+    _forward(memory_store, zendesk.settings())
+    assert zendesk.uploads == []
+    assert "uploads" not in zendesk.received[0].payload["ticket"]["comment"]
+
+
+def test_upload_server_error_retries_the_whole_ticket_later(memory_store, zendesk):
+    """A 503 on an upload: the ticket is not sent yet, stays pending with its files, and the
+    next attempt uploads and sends everything."""
+    ticket = _with_files(memory_store)
+    zendesk.upload_replies.append(Reply(503))
+    _forward(memory_store, zendesk.settings())
+    waiting = memory_store.get(ticket.reference)
+    assert (waiting.status, zendesk.received) == ("pending", [])
+    assert waiting.last_error.startswith("HTTP 503")
+    _forward(memory_store, zendesk.settings(), waiting.next_attempt_at)
+    assert memory_store.get(ticket.reference).status == "forwarded"
+    assert len(zendesk.received[0].payload["ticket"]["comment"]["uploads"]) == 2
+
+
+def test_file_refused_by_zendesk_is_skipped_not_the_ticket(memory_store, zendesk):
+    """A 422 on one upload: the ticket still goes with the other file, and its body says which
+    file did not reach Zendesk; nothing else is lost."""
+    ticket = _with_files(memory_store)
+    zendesk.upload_replies.append(Reply(422, body={"error": "Invalid"}))
+    _forward(memory_store, zendesk.settings())
+    comment = zendesk.received[0].payload["ticket"]["comment"]
+    assert comment["uploads"] == ["token-2"]
+    assert "fiche.pdf (application/pdf" in comment["body"]
+    assert "(non transmise à Zendesk)" in comment["body"]
+    assert memory_store.get(ticket.reference).status == "forwarded"
