@@ -104,7 +104,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         messages: list[Message],
     ) -> tuple[list[scipy.sparse.csr_matrix], np.ndarray | None]:
         """The messages' sentence features: one sparse matrix per featurizer, and dense rows."""
-        sparse_rows, dense_rows = [], []
+        sparse_rows: list[list[scipy.sparse.csr_matrix]] = []
+        dense_rows: list[np.ndarray | None] = []
         for message in messages:
             sentence = [f for f in message.features if f.attribute == TEXT and f.type == "sentence"]
             sparse_rows.append([f.features.tocsr() for f in sentence if f.is_sparse()])
@@ -116,8 +117,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                              "numbers of sparse feature blocks")
         sparse = [scipy.sparse.vstack([row[index] for row in sparse_rows], format="csr")
                   for index in range(len(sparse_rows[0]))]
-        has_dense = [row is not None for row in dense_rows]
-        return sparse, (np.vstack(dense_rows) if all(has_dense) else None)
+        dense = [row for row in dense_rows if row is not None]
+        return sparse, (np.vstack(dense) if len(dense) == len(dense_rows) else None)
 
     def _matrix(self, messages: list[Message], weights: list[Any]) -> scipy.sparse.csr_matrix:
         """One row per message: each weighted sparse block, then the weighted word vector."""

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 
 from actions.business import calendar as cal
 from actions.business import parsing
+from actions.business.calendar import add_months
 from actions.business.catalog import Catalog, Field
-from actions.business.parsing_dates import add_months, month_number
+from actions.business.parsing import month_number
 
 SKIPPED = "non précisé"
 SKIPPED_FEMININE = "non précisée"

@@ -16,7 +16,7 @@ from actions.business import parsing
 from actions.business.catalog import Catalog, Field
 from actions.business.decisions import Ask, step
 from actions.business.fields import understand
-from actions.business.parsing_dates import month_number
+from actions.business.parsing import month_number
 from actions.business.rulebook import Rules
 
 # Words that must occur for a count in the sentence to be this count ("3 absences", "relancé

@@ -116,7 +116,7 @@ def build(cls: type, data: Any, where: str) -> Any:
 
 
 def _value(hint: Any, raw: Any, where: str, metadata: Any) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return build(hint, raw, where)
     origin = typing.get_origin(hint)
     if hint is int:

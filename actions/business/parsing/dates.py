@@ -1,7 +1,4 @@
-"""French dates and months, and the text primitives they are built on.
-
-Lives apart from parsing.py so that module can reuse normalisation and number words without an
-import cycle; callers should import everything from actions.business.parsing.
+"""French dates and months.
 
 Strategy: cheap explicit regex rules first (they cover nearly every real answer and know when a
 date is impossible), dateparser only as a last resort for the odd phrasing they miss.
@@ -12,122 +9,14 @@ from __future__ import annotations
 import calendar
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-# --------------------------------------------------------------------------- normalisation
-
-_PUNCT_TRANSLATION = str.maketrans(
-    {
-        "\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'",
-        "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2212": "-",
-    }
-)
-# NFKD does not split ligatures, yet French users type them ("cœur", "sœur").
-_LIGATURES = (("\u0153", "oe"), ("\u00e6", "ae"), ("\u00df", "ss"))
-
-
-def normalize(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text; apostrophes unified to "'"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PUNCT_TRANSLATION))
-    kept = "".join(
-        ch for ch in decomposed
-        if not unicodedata.combining(ch) and unicodedata.category(ch) not in ("Cf", "Co", "Cs")
-    )
-    lowered = kept.lower()
-    for ligature, replacement in _LIGATURES:
-        lowered = lowered.replace(ligature, replacement)
-    return " ".join(lowered.split())
-
-
-def plain_words(text: str) -> str:
-    """Normalised text reduced to letters and digits separated by single spaces."""
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", normalize(text)).split())
-
-
-# Hesitations and hedges that carry no value; removed so rules can anchor on what remains.
-_FILLER_RE = re.compile(
-    r"\b(?:euh+|heu+|hum+|hm+|bah|ben|bon|alors|donc|eh bien|genre|en fait|du coup|disons"
-    r"|je dirais|plutot|normalement|environ|a peu pres|approximativement|aux alentours d[eu]"
-    r"|vers|je pense que|je pense|je crois que|je crois|il me semble que|il me semble"
-    r"|c etait|c est|ca devait etre|peut etre|si je me souviens bien)\b"
-)
-
-
-def strip_fillers(words: str) -> str:
-    """Remove filler words from text already passed through plain-word style cleaning."""
-    return " ".join(_FILLER_RE.sub(" ", words).split())
-
-
-# --------------------------------------------------------------------------- number words
-
-_UNITS = (
-    "zero", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-    "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix sept", "dix huit", "dix neuf",
-)
-_TENS = {20: "vingt", 30: "trente", 40: "quarante", 50: "cinquante", 60: "soixante",
-         80: "quatre vingt"}
-# Frequent misspellings of number words, mapped to the spelling NUMBER_WORDS knows.
-NUMBER_TYPOS = {
-    "troi": "trois", "deus": "deux", "deu": "deux", "quatres": "quatre", "katre": "quatre",
-    "cinqs": "cinq", "cinque": "cinq", "sixe": "six", "septs": "sept", "nuef": "neuf",
-    "onse": "onze", "douse": "douze", "treise": "treize", "seise": "seize", "vint": "vingt",
-    "vingts": "vingt", "trentes": "trente", "zeros": "zero",
-}
-
-
-def _tens_base(n: int) -> int:
-    # French counts 70-79 and 90-99 on top of 60 and 80 ("soixante-dix", "quatre-vingt-dix").
-    if 70 <= n < 80:
-        return 60
-    if n >= 90:
-        return 80
-    return n - n % 10
-
-
-def _number_forms(n: int) -> list[str]:
-    if n < 20:
-        return [_UNITS[n]] + (["une"] if n == 1 else [])
-    base = _tens_base(n)
-    rest = n - base
-    name = _TENS[base]
-    if rest == 0:
-        return [name, name + "s"] if base == 80 else [name]
-    unit = _UNITS[rest]
-    forms = [f"{name} {unit}"]
-    if rest in (1, 11) and base != 80:
-        forms.append(f"{name} et {unit}")
-    if rest == 1:
-        forms += [f"{name} et une", f"{name} une"]
-    return forms
-
-
-def _build_number_words() -> dict[str, int]:
-    return {form: n for n in range(100) for form in _number_forms(n)}
-
-
-NUMBER_WORDS: dict[str, int] = _build_number_words()
-_MAX_NUMBER_TOKENS = 4  # "quatre vingt dix neuf"
-
-
-def find_word_number(text: str, start: int = 0) -> tuple[int, int, int] | None:
-    """First spelled-out number (0-99) in plain-word text: (start, end, value), longest match."""
-    tokens = [(m.start(), m.end(), NUMBER_TYPOS.get(m.group(), m.group()))
-              for m in re.finditer(r"[a-z]+", text[start:])]
-    for i in range(len(tokens)):
-        for size in range(min(_MAX_NUMBER_TOKENS, len(tokens) - i), 0, -1):
-            phrase = " ".join(tok for _, _, tok in tokens[i:i + size])
-            if phrase in NUMBER_WORDS:
-                return start + tokens[i][0], start + tokens[i + size - 1][1], NUMBER_WORDS[phrase]
-    return None
-
-
-# --------------------------------------------------------------------------- months, weekdays
+from actions.business.calendar import add_months
+from actions.business.parsing.numbers import NUMBER_WORDS, find_word_number
+from actions.business.parsing.text import normalize, strip_fillers
 
 _MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
@@ -165,23 +54,12 @@ def weekday_number(word: str) -> int | None:
     return _fuzzy_lookup(word, _WEEKDAYS)
 
 
-# --------------------------------------------------------------------------- date arithmetic
-
-
 def safe_date(year: int, month: int, day: int) -> date | None:
     """The date, or None when it does not exist (31 February, month 13...)."""
     try:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def add_months(day: date, months: int) -> date:
-    """Shift by whole months, clamping to the month's last day (31 March - 1 month = 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def _month_start(day: date, months: int = 0) -> date:
@@ -201,9 +79,6 @@ def _expand_year(raw: str) -> int | None:
     if len(raw) == 2:
         return 2000 + year
     return year if len(raw) == 4 and 1900 <= year <= 2100 else None
-
-
-# --------------------------------------------------------------------------- explicit rules
 
 
 class _NoMatch:
@@ -242,7 +117,7 @@ _NUMERIC_RE = re.compile(
 
 def _followed_by_month(s: str, end: int) -> bool:
     word = re.match(r"\s*([a-z]+)", s[end:])
-    return bool(word) and month_number(word.group(1)) is not None
+    return word is not None and month_number(word.group(1)) is not None
 
 
 def _numeric_rule(s: str, today: date) -> _RuleResult:
@@ -499,9 +374,6 @@ def _explicit_date(s: str, s_raw: str, today: date) -> _RuleResult:
     return _NO_MATCH
 
 
-# --------------------------------------------------------------------------- dateparser
-
-
 @lru_cache(maxsize=16)
 def _date_data_parser(today: date) -> Any:
     # Imported lazily: dateparser is slow to import and rarely needed.
@@ -536,9 +408,6 @@ def _dateparser_fallback(text: str, s: str, today: date) -> date | None:
         return None
     found = parsed.date()
     return found if abs(found.year - today.year) <= _FALLBACK_MAX_YEARS else None
-
-
-# --------------------------------------------------------------------------- public API
 
 
 def parse_date(text: str, today: date) -> date | None:
