@@ -6,11 +6,13 @@ details each ticket category needs, and how each detail is understood.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from actions.business.parsing import CHOICE_VOCABULARY
 from actions.business.rulebook import ROLES, RULES_DIR, RulebookError, read_yaml
 
 KINDS = frozenset(
@@ -36,6 +38,7 @@ class Field:
     label: str
     optional: bool = False
     feminine: bool = False  # the label's gender: "Raison : non précisée"
+    choices: tuple[str, ...] = ()  # a choice kind's options, in their order (rules/fields.yml)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,11 @@ class Catalog:
     topics: dict[str, Topic]
     fields: dict[str, Field]
     categories: dict[str, Category]
-    late_case_labels: dict[str, str]
+    choices: dict[str, dict[str, str]]  # kind -> option -> label, in the offered order
+
+    @property
+    def late_case_labels(self) -> dict[str, str]:
+        return self.choices["late_case"]
 
 
 def _keys(data: dict[str, Any], allowed: set[str], required: set[str], where: str) -> None:
@@ -170,21 +177,35 @@ def _topics(data: dict[str, Any], categories: dict[str, Category]) -> dict[str, 
 def load_catalog(folder: Path = RULES_DIR) -> Catalog:
     """Read topics.yml, fields.yml and tickets.yml and check they agree with each other."""
     fields_file = read_yaml(folder / "fields.yml")
-    _keys(fields_file, {"fields", "late_case_labels"}, {"fields", "late_case_labels"}, "fields.yml")
+    _keys(fields_file, {"fields", "choices"}, {"fields", "choices"}, "fields.yml")
     tickets_file = read_yaml(folder / "tickets.yml")
     _keys(tickets_file, {"categories"}, {"categories"}, "tickets.yml")
     topics_file = read_yaml(folder / "topics.yml")
     _keys(topics_file, {"topics"}, {"topics"}, "topics.yml")
 
-    fields = _fields(fields_file["fields"])
+    choices = _choices(fields_file["choices"])
+    fields = {name: dataclasses.replace(field, choices=tuple(choices.get(field.kind, ())))
+              for name, field in _fields(fields_file["fields"]).items()}
     categories = _categories(tickets_file["categories"], fields)
     if "other" not in categories:
         raise RulebookError("tickets.yml: the category 'other' is required (fallback tickets)")
     topics = _topics(topics_file["topics"], categories)
-    labels = fields_file["late_case_labels"]
-    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-        raise RulebookError("fields.yml: late_case_labels must map each case to a text")
-    return Catalog(topics, fields, categories, dict(labels))
+    return Catalog(topics, fields, categories, choices)
+
+
+def _choices(data: Any) -> dict[str, dict[str, str]]:
+    """Each choice kind's options and labels; the options are those its reader recognises."""
+    if not isinstance(data, dict) or set(data) != set(CHOICE_VOCABULARY):
+        raise RulebookError(f"fields.yml: choices must list exactly {sorted(CHOICE_VOCABULARY)}")
+    result = {}
+    for kind, options in data.items():
+        where = f"fields.yml: choices.{kind}"
+        if not isinstance(options, dict) or not all(isinstance(v, str) for v in options.values()):
+            raise RulebookError(f"{where}: must map each option to a label")
+        if set(options) != CHOICE_VOCABULARY[kind]:
+            raise RulebookError(f"{where}: options must be {sorted(CHOICE_VOCABULARY[kind])}")
+        result[kind] = dict(options)
+    return result
 
 
 @lru_cache(maxsize=4)

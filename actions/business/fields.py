@@ -19,8 +19,6 @@ from actions.business.parsing import month_number
 
 SKIPPED = "non précisé"
 SKIPPED_FEMININE = "non précisée"
-INVOICE_STATUS_LABELS = {"payee": "payée", "en_cours": "en cours"}
-FUNDING_LABELS = {"self": "auto-financement", "third_party": "CPF ou financement tiers"}
 
 
 @dataclass(frozen=True)
@@ -149,7 +147,6 @@ SIMPLE_KINDS: dict[str, Callable[[str], Reading]] = {
     "yes_no": _yes_no,
     "invoice_status": _choice(parsing.parse_invoice_status, "invoice_status"),
     "funding": _choice(parsing.parse_funding, "funding"),
-    "late_case": _choice(parsing.parse_late_case, "late_case"),
     "person_name": _choice(parsing.parse_person_name, "person_name"),
     # "L'étudiant concerné (ou le lien vers son tableau de bord)": a link, else a name.
     "person_or_url": _choice(
@@ -168,13 +165,14 @@ def understand(field: Field, text: str | None, today: date) -> Reading:
         return _date(text, today, field.kind)
     if field.kind == "month":
         return _month(text, today)
+    if field.kind == "late_case":  # a digit picks the case in the order offered
+        order = field.choices or (*parsing.LATE_CASES, "none")
+        return _choice(lambda answer: parsing.parse_late_case(answer, order), "late_case")(text)
     return SIMPLE_KINDS[field.kind](text)
 
 
 CHOICES = {
     "yes_no": frozenset({"oui", "non"}),
-    "invoice_status": frozenset(INVOICE_STATUS_LABELS),
-    "funding": frozenset(FUNDING_LABELS),
 }
 
 
@@ -194,6 +192,8 @@ def is_canonical(field: Field, value: object) -> bool:
             return value.isdigit()
     except ValueError:
         return False
+    if field.choices:
+        return value in field.choices
     return value in CHOICES.get(field.kind, {value})
 
 
@@ -208,10 +208,6 @@ def display(field: Field, value: str, catalog: Catalog) -> str:
     if field.kind == "month":
         year, month = value.split("-")
         return cal.month_label(int(year), int(month))
-    if field.kind == "invoice_status":
-        return INVOICE_STATUS_LABELS.get(value, value)
-    if field.kind == "funding":
-        return FUNDING_LABELS.get(value, value)
-    if field.kind == "late_case":
-        return catalog.late_case_labels.get(value, value)
+    if field.kind in catalog.choices:
+        return catalog.choices[field.kind].get(value, value)
     return value

@@ -11,7 +11,6 @@ import pytest
 
 from actions.business.catalog import DECISIONS, Catalog, load_catalog
 from actions.business.decisions import RULES, Ask, Facts, Outcome, step
-from actions.business.fields import FUNDING_LABELS
 from actions.business.parsing import LATE_CASES
 from actions.business.rulebook import Rules, load_rules
 
@@ -674,7 +673,7 @@ def test_discount_only_for_a_self_funded_path(
 
 def test_eligible_funding_modes_are_those_the_parser_reads(rules: Rules) -> None:
     """The rulebook's eligible funding modes are values the funding answer can take."""
-    assert set(rules.discount.eligible_funding) <= set(FUNDING_LABELS)
+    assert set(rules.discount.eligible_funding) <= set(load_catalog().choices["funding"])
 
 
 # --------------------------------------------------------------------------- consistency

@@ -339,3 +339,17 @@ def test_skipped_detail_agrees_with_its_label(
     """"Raison : non précisée", "Détail de la contestation : non précisé"."""
     label = Field("reason", "text", "Raison", optional=True, feminine=feminine)
     assert display(label, SKIPPED, catalog) == shown
+
+
+def test_late_case_digit_follows_the_order_of_the_rules() -> None:
+    """A digit picks the late case in the order rules/fields.yml offers them, not a Python one."""
+    order = ("dropout_risk", "worrying_delay", "repeated_cancellations",
+             "weekly_session_not_planned", "none")
+    reordered = Field("case", "late_case", "Cas", choices=order)
+    assert understand(reordered, "1", TODAY) == Reading("dropout_risk")
+
+
+def test_choice_labels_come_from_the_rules(catalog: Catalog) -> None:
+    """The summary shows the label rules/fields.yml gives each option."""
+    status = catalog.fields["invoice_status"]
+    assert display(status, "en_cours", catalog) == catalog.choices["invoice_status"]["en_cours"]

@@ -19,7 +19,9 @@ from actions.business.parsing.answers import (
     parse_yes_no,
 )
 from actions.business.parsing.choices import (
+    CHOICE_VOCABULARY,
     FUNDING_MODES,
+    INVOICE_STATUSES,
     LATE_CASES,
     parse_funding,
     parse_invoice_status,
@@ -38,7 +40,8 @@ from actions.business.parsing.numbers import find_word_number, parse_count
 from actions.business.parsing.text import normalize, plain_words, strip_fillers
 
 __all__ = [
-    "FUNDING_MODES", "LATE_CASES", "as_typed", "find_word_number", "is_cancel", "is_non_answer",
+    "CHOICE_VOCABULARY", "FUNDING_MODES", "INVOICE_STATUSES", "LATE_CASES", "as_typed",
+    "find_word_number", "is_cancel", "is_non_answer",
     "is_skip", "month_number", "normalize", "parse_count", "parse_date", "parse_free_text",
     "parse_funding", "parse_invoice_status", "parse_late_case", "parse_month",
     "parse_person_name", "parse_role", "parse_student_gender", "parse_url", "parse_yes_no",

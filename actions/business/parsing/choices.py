@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from actions.business.parsing.text import normalize, plain_words
 
@@ -119,15 +120,27 @@ _LATE_CASE_PATTERNS = (
 )
 
 
-def parse_late_case(text: str) -> str | None:
-    """Which late-student situation applies: one of LATE_CASES, "none", or None if unclear."""
+def parse_late_case(text: str, order: Sequence[str] = (*LATE_CASES, "none")) -> str | None:
+    """Which late-student situation applies: one of LATE_CASES, "none", or None if unclear.
+
+    A digit picks the case in `order`, the order the question offers them (rules/fields.yml).
+    """
     s = plain_words(text)
     choice = _CHOICE_RE.fullmatch(s)
     if choice:
         raw = choice.group("choice")
         number = int(raw) if raw.isdigit() else _CHOICE_WORDS[raw]
-        return LATE_CASES[number - 1] if number <= len(LATE_CASES) else "none"
+        return order[number - 1] if number <= len(order) else None
     return _first_match(_LATE_CASE_PATTERNS, s)
+
+
+# The options each choice reader recognises; their labels and order are data (rules/fields.yml).
+INVOICE_STATUSES = ("payee", "en_cours")
+CHOICE_VOCABULARY = {
+    "late_case": frozenset((*LATE_CASES, "none")),
+    "invoice_status": frozenset(INVOICE_STATUSES),
+    "funding": frozenset(FUNDING_MODES),
+}
 
 
 # Feminine and masculine nouns for one student ("mon étudiante", "l'apprenant"); plural "mes
