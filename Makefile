@@ -21,7 +21,7 @@ TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/n
   $(wildcard nlu/*.py)
 
 .PHONY: help install sync train run shell actions test lint unit validate test-nlu test-stories \
-  test-e2e test-reliability bench clean
+  test-e2e test-reliability bench report clean
 
 help:
 	@echo "make run   - set up what is missing, train if needed, start the assistant"
@@ -76,7 +76,7 @@ test: install lint unit validate train test-nlu test-stories test-e2e test-relia
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
-	$(VENV)/bin/ruff check actions channels serving tests scripts nlu
+	$(VENV)/bin/ruff check actions channels serving tests scripts nlu reporting
 	$(PY) scripts/sync_domain.py --check
 
 unit: $(STAMPS)/deps
@@ -107,6 +107,11 @@ USERS ?= 50
 bench: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --peers --out reports/nlu.json
 	$(PY) scripts/bench.py --users $(USERS)
+
+# The support report (reporting/): reports/support.html and support.json from the real stores.
+# SINCE / UNTIL (YYYY-MM-DD) choose the period; default: the last 28 days up to today.
+report: $(STAMPS)/deps
+	$(PY) -m reporting $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) --out reports
 
 clean:
 	rm -rf models results reports .rasa $(STAMPS)
