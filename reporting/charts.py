@@ -20,7 +20,8 @@ WIDTH, HEIGHT, EMPTY_HEIGHT = 7.5, 3.2, 0.8
 def _figure(height: float = HEIGHT):  # noqa: ANN202 - a matplotlib Figure
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(WIDTH, height), dpi=96, constrained_layout=True)
+    # A one-line "no data" chart has nothing to lay out (and would warn).
+    return Figure(figsize=(WIDTH, height), dpi=96, constrained_layout=height > EMPTY_HEIGHT)
 
 
 def _svg(figure, title: str) -> str:  # noqa: ANN001 - a matplotlib Figure
@@ -47,7 +48,6 @@ def _escape(text: str) -> str:
 
 
 def _empty(axes, message: str) -> None:  # noqa: ANN001
-    axes.figure.set_constrained_layout(False)  # nothing to lay out in a one-line chart
     axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes,
               color="#555")
     axes.set_axis_off()
