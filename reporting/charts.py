@@ -108,8 +108,9 @@ def histogram(bands: Sequence[Mapping[str, float]], title: str, threshold: float
     colors = [PALETTE[3] if band["to"] <= threshold else PALETTE[0] for band in bands]
     axes.bar(lefts, counts, width=widths, align="edge", color=colors, edgecolor="white")
     axes.axvline(threshold, color="#333", linestyle="--", linewidth=1)
-    axes.text(threshold, max(counts or [0]) or 1, f" seuil {threshold:.0%}", va="top",
-              fontsize="small")
+    top = max([*counts, 1])
+    axes.set_ylim(0, top * 1.1)
+    axes.text(threshold, top, f" seuil {threshold:.0%}", va="top", fontsize="small")
     axes.set_xlim(0, 1)
     axes.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
     axes.set_xlabel("confiance du meilleur intent")
