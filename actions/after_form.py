@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, feedback
 from actions.business.decisions import Outcome, step
 from actions.business.flow import CANCEL
 from actions.respond import respond_to_intent
@@ -32,7 +32,8 @@ def decide(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     topic = tracker.get_slot("topic")
     offer = context.catalog().topics[topic].ticket_for(context.role_of(tracker)) if topic else None
     return [SlotSet("decision_rule", None), SlotSet("flow", None),
-            SlotSet("offered_ticket", offer), SlotSet("next_step", "listen")]
+            SlotSet("offered_ticket", offer), SlotSet("next_step", "listen"),
+            *feedback.ask(dispatcher, tracker, topic, outcome.response)]
 
 
 def leave(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> Events:

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, feedback
 from actions.business.flow import SMALL_TALK, plan_topic, word_count
 from actions.ticket_flow import reply_to_summary, show_summary, start_ticket
 
@@ -32,7 +32,8 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
             SlotSet("next_step", "decision"),
         ]
     events = [SlotSet("topic", topic), SlotSet("pending_topic", None),
-              SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen")]
+              SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen"),
+              *feedback.ask(dispatcher, tracker, topic, plan.answer)]
     if plan.ticket:
         dispatcher.utter_message(response="utter_offer_ticket")
     return events
@@ -40,6 +41,9 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
     """Any intent outside a form: topics, small talk, and replies to the bot's last question."""
+    rated = feedback.reply(dispatcher, tracker, intent)
+    if rated is not None:
+        return rated
     if tracker.get_slot("next_step") == "confirm":
         if intent in ("affirm", "deny", "inform"):
             return reply_to_summary(dispatcher, tracker, intent)

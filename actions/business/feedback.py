@@ -2,7 +2,7 @@
 
 The action server keeps two slots of type `any` in the conversation's tracker:
 - `feedback_on`: the answer awaiting feedback (topic, answer response, NLU confidence of the
-  question, the closest other topics, whether the feedback question was the last one asked);
+  question, the closest other topics);
 - `feedback`: one record per reply, set once per feedback. Rasa writes each SlotSet as a row of
   the tracker store's `events` table (sender id = conversation id, timestamp = time), which is
   where the support report (`reporting/`) reads them: no second store, and feedback is kept or
@@ -37,11 +37,10 @@ class Pending:
     answer: str
     confidence: float | None
     closest: tuple[str, ...] = ()
-    typed: bool = True  # False when another question (a ticket offer) was asked after it
 
     def to_slot(self) -> dict[str, Any]:
         return {"topic": self.topic, "answer": self.answer, "confidence": self.confidence,
-                "closest": list(self.closest), "typed": self.typed}
+                "closest": list(self.closest)}
 
     @classmethod
     def from_slot(cls, value: object) -> Pending | None:
@@ -52,7 +51,6 @@ class Pending:
             topic=str(value["topic"]), answer=str(value["answer"]),
             confidence=float(confidence) if isinstance(confidence, int | float) else None,
             closest=tuple(str(t) for t in value.get("closest") or ()),
-            typed=bool(value.get("typed", True)),
         )
 
 
@@ -69,17 +67,18 @@ def closest_topics(
 
 def reply_value(
     intent: str | None, entity: str | None, words: int, pending: Pending | None,
+    asked_last: bool,
 ) -> str | None:
     """HELPFUL, UNHELPFUL or None: whether this message is feedback on the pending answer.
 
     A button says so explicitly. Typed "oui merci" / "pas vraiment" count only when the feedback
-    question was the last one asked (after a ticket offer, "oui" means "open the request").
+    question was the bot's last message (after a ticket offer, "oui" means "open the request").
     """
     if pending is None:
         return None
     if entity in VALUES:
         return entity
-    if not pending.typed or words > MAX_TYPED_WORDS:
+    if not asked_last or words > MAX_TYPED_WORDS:
         return None
     if intent in TYPED_HELPFUL:
         return HELPFUL

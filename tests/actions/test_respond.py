@@ -47,16 +47,17 @@ def test_decision_topic_answers_then_starts_the_rule_with_fresh_facts():
 
 
 def test_ticket_topic_answers_and_offers_the_ticket():
-    """A topic the support team handles: answer, then the offer buttons."""
+    """A topic the support team handles: answer, feedback question, then the offer buttons."""
     dispatcher, events = run(make_tracker({"role": "mentor"}, intent="content_error"))
-    assert responses(dispatcher) == ["utter_content_error", "utter_offer_ticket"]
+    assert responses(dispatcher) == ["utter_content_error", "utter_ask_feedback",
+                                     "utter_offer_ticket"]
     assert slot_events(events)["offered_ticket"] == "content_error"
 
 
 def test_answer_only_topic_offers_nothing():
     """Wanting more students: writing does not help, so no ticket is offered."""
     dispatcher, events = run(make_tracker({"role": "mentor"}, intent="more_students"))
-    assert responses(dispatcher) == ["utter_more_students"]
+    assert responses(dispatcher) == ["utter_more_students", "utter_ask_feedback"]
     assert slot_events(events)["offered_ticket"] is None
 
 

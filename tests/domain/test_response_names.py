@@ -23,11 +23,13 @@ def literal_names() -> set[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) \
                     and id(node) not in pieces and re.fullmatch(r"utter_[a-z0-9_]+", node.value):
                 names.add(node.value)
-    return names - PREFIXES
+    return names - PREFIXES - RASA_KEYS
 
 
 # Passed to decisions._prerequisites, which appends the missing prerequisite's name.
 PREFIXES = {"utter_novice", "utter_evaluator"}
+# Keys of Rasa's events, not responses (a bot event's metadata names its response so).
+RASA_KEYS = {"utter_action"}
 
 
 def built_names() -> set[str]:
