@@ -52,3 +52,15 @@ def test_greeting_and_small_talk(servers):
     """A greeting gets a greeting."""
     base, _ = servers
     assert say(base, sender(), "bonjour")
+
+
+def test_typed_pas_vraiment_after_an_answer_offers_next_steps(servers):
+    """In a text-only channel (the shell), typing "pas vraiment" works like the button."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = sender()
+    assert "Cette réponse vous a-t-elle aidé ?" in texts(
+        say(base, me, "comment avoir davantage d'étudiants", role="mentor"))
+    replies = say(base, me, "pas vraiment", role="mentor")
+    assert "ne vous ait pas aidé" in texts(replies)
+    assert "Ouvrir une demande" in [b["title"] for m in replies for b in m.get("buttons", [])]
