@@ -110,8 +110,11 @@ bench: $(MODEL)
 
 # The support report (reporting/): reports/support.html and support.json from the real stores.
 # SINCE / UNTIL (YYYY-MM-DD) choose the period; default: the last 28 days up to today.
+# OCBOT_PROFILE=production reads the production tracker store (POSTGRES_* variables).
+REPORT_ENDPOINTS := $(if $(filter production,$(OCBOT_PROFILE)),deploy/endpoints.production.yml,endpoints.yml)
 report: $(STAMPS)/deps
-	$(PY) -m reporting $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) --out reports
+	$(PY) -m reporting $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) \
+	  --endpoints $(REPORT_ENDPOINTS) --out reports
 
 clean:
 	rm -rf models results reports .rasa $(STAMPS)
