@@ -1,7 +1,7 @@
 """Feedback on answers: ask "Cette réponse vous a-t-elle aidé ?" and record the reply.
 
 respond.py and after_form.py call `ask` after a topic answer or a decision; respond.py hands
-every intent to `reply` first. Nothing here blocks the conversation: the question is a slot and
+every intent to `reply` first, forms.py every form answer to `during_form`. Nothing here blocks the conversation: the question is a slot and
 two buttons, and any other message simply goes on (actions/business/feedback.py has the rules).
 """
 
@@ -74,6 +74,21 @@ def reply(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Ev
         dispatcher.utter_message(response="utter_feedback_thanks")
         return [*events, SlotSet("next_step", _waiting(tracker))]
     return [*events, *_next_steps(dispatcher, tracker, pending)]
+
+
+def during_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
+    """An earlier feedback button clicked while a form asks something: record it, and let the
+    form ask its question again (the click is no answer). None when the message is no click."""
+    entity = next(tracker.get_latest_entity_values(feedback.ENTITY), None)
+    if entity not in feedback.VALUES:
+        return None
+    pending = feedback.Pending.from_slot(tracker.get_slot(feedback.PENDING_SLOT))
+    if pending is None:
+        return []
+    record = feedback.record(pending, entity, tracker.get_latest_input_channel(),
+                             context.role_of(tracker))
+    dispatcher.utter_message(response="utter_feedback_noted")
+    return [SlotSet(feedback.RECORD_SLOT, record), SlotSet(feedback.PENDING_SLOT, None)]
 
 
 def _waiting(tracker: Tracker) -> str:

@@ -123,3 +123,39 @@ def test_feedback_button_during_a_ticket_summary_keeps_the_summary_waiting():
                                                            "ticket_category": "other"}))
     assert responses(dispatcher) == ["utter_feedback_thanks"]
     assert slot_events(events)["next_step"] == "confirm"
+
+
+def validate_with_click(value: str, intent: str, pending=PENDING):
+    """The ticket form asks the student's name; an earlier feedback button is clicked."""
+    from actions.forms import ValidateTicketForm
+
+    text = f'/{intent}{{"feedback":"{value}"}}'
+    slots = {"role": "mentor", "ticket_category": "student_unresponsive",
+             "requested_slot": "student_name", "student_name": text, "feedback_on": pending}
+    tracker = make_tracker(slots, intent=intent, text=text,
+                           entities=[{"entity": "feedback", "value": value}],
+                           active_loop="ticket_form",
+                           events=[{"event": "user", "text": text},
+                                   {"event": "slot", "name": "student_name", "value": text}])
+    dispatcher = CollectingDispatcher()
+    domain = {"forms": {"ticket_form": {"required_slots": []}}, "slots": {}}
+    events = asyncio.run(ValidateTicketForm().run(dispatcher, tracker, domain))
+    return dispatcher, slot_events(events)
+
+
+def test_old_pas_vraiment_clicked_in_a_form_is_recorded_and_the_question_asked_again():
+    """The click is feedback, not the student's name, and does not cancel the form."""
+    dispatcher, slots = validate_with_click("unhelpful", "deny")
+    assert responses(dispatcher) == ["utter_feedback_noted"]
+    assert slots["feedback"]["helpful"] is False
+    assert slots["student_name"] is None
+    assert slots["requested_slot"] == "student_name"
+    assert "interruption" not in slots
+
+
+def test_feedback_click_in_a_form_with_nothing_pending_is_ignored():
+    """Already rated: the click changes nothing and the form goes on."""
+    dispatcher, slots = validate_with_click("helpful", "affirm", pending=None)
+    assert "feedback" not in slots
+    assert slots["student_name"] is None
+    assert slots["requested_slot"] == "student_name"

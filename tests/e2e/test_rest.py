@@ -64,3 +64,16 @@ def test_typed_pas_vraiment_after_an_answer_offers_next_steps(servers):
     replies = say(base, me, "pas vraiment", role="mentor")
     assert "ne vous ait pas aidé" in texts(replies)
     assert "Ouvrir une demande" in [b["title"] for m in replies for b in m.get("buttons", [])]
+
+
+def test_old_feedback_button_clicked_in_the_ticket_form_keeps_the_form(servers):
+    """"Pas vraiment" clicked after the ticket form started: noted, the question comes back."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = sender()
+    say(base, me, "j'ai trouvé une erreur dans un cours", role="mentor")
+    question = texts(say(base, me, "/request_human", role="mentor")).splitlines()[-1]
+    reply = texts(say(base, me, '/deny{"feedback":"unhelpful"}', role="mentor"))
+    assert "c'est noté" in reply
+    assert reply.splitlines()[-1] == question
+    assert "arrête ici" not in reply
