@@ -1,8 +1,9 @@
 """Feedback on answers: ask "Cette réponse vous a-t-elle aidé ?" and record the reply.
 
 respond.py and after_form.py call `ask` after a topic answer or a decision; respond.py hands
-every intent to `reply` first, forms.py every form answer to `during_form`. Nothing here blocks the conversation: the question is a slot and
-two buttons, and any other message simply goes on (actions/business/feedback.py has the rules).
+every intent to `reply` first, forms.py every form answer to `during_form`. Nothing here blocks
+the conversation: the question is a slot and two buttons, and any other message simply goes on
+(actions/business/feedback.py has the rules).
 """
 
 from __future__ import annotations
