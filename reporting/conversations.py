@@ -1,7 +1,8 @@
 """Conversations rebuilt from the rows of Rasa's tracker store (plain dicts in, dataclasses out).
 
 One conversation is one Rasa session of one sender: a new `session_started` event starts the
-next. Rasa replays the carried-over slots at the start of every session (role, last ticket,
+next. Messages typed while a form is active (`active_loop` events) are answers to the form's
+questions (a date, a name, a description), not questions the classifier had to understand. Rasa replays the carried-over slots at the start of every session (role, last ticket,
 ...); slot events before the session's first user message are therefore context, not things
 that happened in it, except the role, which says who is talking.
 """
@@ -9,7 +10,7 @@ that happened in it, except the role, which says who is talking.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from actions.business.feedback import RECORD_SLOT
@@ -31,6 +32,7 @@ class Turn:
     best: str | None  # the classifier's best real intent, under a fallback too
     confidence: float | None  # the best real intent's confidence
     payload: bool  # a button's `/intent` payload, not a read
+    in_form: bool = False  # typed while a form asked a question: an answer (a date, a name)
 
     @property
     def fallback(self) -> bool:
@@ -97,15 +99,19 @@ def conversations(rows: Iterable[dict[str, Any]]) -> list[Conversation]:
     """
     found: list[Conversation] = []
     current: dict[str, Conversation] = {}
+    in_form: dict[str, bool] = {}
     for row in rows:
         sender, kind, data = row["sender_id"], row["type_name"], row["data"]
         at = float(row.get("timestamp") or data.get("timestamp") or 0.0)
         if kind == "session_started" or sender not in current:
             current[sender] = Conversation(sender_id=sender)
             found.append(current[sender])
+            in_form[sender] = False
         conversation = current[sender]
-        if kind == "user":
-            conversation.turns.append(read_turn(data, at))
+        if kind == "active_loop":
+            in_form[sender] = bool(data.get("name"))
+        elif kind == "user":
+            conversation.turns.append(replace(read_turn(data, at), in_form=in_form[sender]))
             channel = data.get("input_channel")
             if channel and conversation.channel == UNKNOWN:
                 conversation.channel = str(channel)

@@ -106,14 +106,16 @@ def forwarding_status(tickets: Iterable[Ticket]) -> dict[str, int]:
     """How many tickets are only stored, waiting or retrying, forwarded, or refused."""
     counts = {name: 0 for name in FORWARDING.values()}
     for ticket in tickets:
-        counts[FORWARDING.get(ticket.status, ticket.status)] = (
-            counts.get(FORWARDING.get(ticket.status, ticket.status), 0) + 1)
+        name = FORWARDING.get(ticket.status, ticket.status)
+        counts[name] = counts.get(name, 0) + 1
     return counts
 
 
 def reads(conversations: Iterable[Conversation]) -> list[Turn]:
-    """What users typed (button payloads are no reads)."""
-    return [t for c in conversations for t in c.turns if not t.payload and t.text]
+    """What users typed outside forms: the messages the classifier had to understand (button
+    payloads are no reads; a form's answers are read by the form, whatever the intent)."""
+    return [t for c in conversations for t in c.turns
+            if not t.payload and t.text and not t.in_form]
 
 
 def not_understood(conversations: Iterable[Conversation],

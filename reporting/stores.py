@@ -35,7 +35,7 @@ EVENTS = sa.Table(
     sa.Column("data", sa.Text),
 )
 # Events the report reads; the others (bot messages, actions) are skipped in the query.
-KINDS = ("user", "slot", "session_started")
+KINDS = ("user", "slot", "session_started", "active_loop")
 
 
 class StoreError(RuntimeError):
@@ -76,7 +76,7 @@ def period_bounds(since: date, until: date, zone: ZoneInfo) -> tuple[float, floa
 
 
 def read_events(url: str | sa.engine.URL, start: float, end: float) -> list[dict[str, Any]]:
-    """The user, slot and session events of every conversation active in [start, end)."""
+    """The user, slot, form and session events of every conversation active in [start, end)."""
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:

@@ -159,3 +159,18 @@ def test_feedback_click_in_a_form_with_nothing_pending_is_ignored():
     assert "feedback" not in slots
     assert slots["student_name"] is None
     assert slots["requested_slot"] == "student_name"
+
+
+def test_typed_merci_right_after_the_question_is_helpful():
+    """"oui merci" (read as thank) answers the feedback question."""
+    dispatcher, events = run(typed("oui merci", "thank"))
+    assert responses(dispatcher) == ["utter_feedback_thanks"]
+    assert slot_events(events)["feedback"]["helpful"] is True
+
+
+def test_merci_with_no_question_pending_is_small_talk():
+    """Without a feedback question, "merci" gets the usual "Avec plaisir"."""
+    tracker = make_tracker({"role": "mentor"}, intent="thank", text="merci")
+    dispatcher, events = run(tracker)
+    assert responses(dispatcher) == ["utter_you_are_welcome"]
+    assert "feedback" not in slot_events(events)

@@ -77,3 +77,20 @@ def test_old_feedback_button_clicked_in_the_ticket_form_keeps_the_form(servers):
     assert "c'est noté" in reply
     assert reply.splitlines()[-1] == question
     assert "arrête ici" not in reply
+
+
+def test_typed_oui_merci_after_an_answer_is_thanked_as_feedback(servers):
+    """In the shell, "oui merci" right after the question counts as "Oui, merci"."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = sender()
+    say(base, me, "comment avoir davantage d'étudiants", role="mentor")
+    assert "Merci pour votre retour" in texts(say(base, me, "oui merci", role="mentor"))
+
+
+def test_merci_without_a_question_gets_the_usual_answer(servers):
+    """Small talk stays small talk: "merci beaucoup" after a greeting."""
+    base, _ = servers
+    me = sender()
+    say(base, me, "bonjour")
+    assert "Avec plaisir" in texts(say(base, me, "merci beaucoup"))

@@ -34,6 +34,8 @@ from tests.e2e.conftest import say, texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 GIBBERISH = "zorglub frobnique le wazzabi"
+# The first detail the content-error ticket asks (where the error is): a link.
+FORM_ANSWER = "https://openclassrooms.com/fr/courses/7132446-react"
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +76,8 @@ def played(stack) -> dict[str, str]:
     assert "Cette réponse vous a-t-elle aidé ?" in reply
     assert "ne vous ait pas aidé" in texts(
         say(base, who["unhelpful"], '/deny{"feedback":"unhelpful"}', "mentor"))
+    say(base, who["unhelpful"], "/request_human", "mentor")
+    say(base, who["unhelpful"], FORM_ANSWER, "mentor")  # then leaves: no ticket
 
     reply = texts(say(base, who["ticket"], "je n'ai pas reçu mon appel à facturation", "coach"))
     assert "Voici votre demande" in reply
@@ -132,6 +136,7 @@ def test_report_counts_match_the_stores(stack, played, report):
     tickets = list_tickets(stack["tickets_url"])
     stored = feedback_in_store(stack["tracker"])
     assert summary["conversations"] == 4
+    assert summary["typed_messages"] == 4  # the link answered the form: no question
     assert summary["tickets"] == len(tickets) == 1
     assert (summary["feedback_helpful"], summary["feedback_not_helpful"]) == (
         sum(f["helpful"] for f in stored), sum(not f["helpful"] for f in stored))
@@ -159,10 +164,12 @@ def test_report_channels_and_roles(report):
 
 
 def test_report_lists_the_message_it_did_not_understand(report):
-    """The gibberish is among the not-understood questions, and the answer rated badly is
-    first among the answers with a 'Pas vraiment'."""
+    """The gibberish is among the not-understood questions, the link typed as a form's answer
+    is not, and the answer rated badly is first among the answers with a 'Pas vraiment'."""
     groups = report["json"]["not_understood"]["groups"]
-    assert any(GIBBERISH in [g["example"], *g["others"]] for g in groups)
+    listed = [text for g in groups for text in [g["example"], *g["others"]]]
+    assert GIBBERISH in listed
+    assert FORM_ANSWER not in listed
     assert report["json"]["answers_feedback"][0]["answer"] == "utter_content_error"
 
 
@@ -194,3 +201,22 @@ def test_chromium_renders_every_chart_without_errors(report):
             browser.close()
     assert errors == []
     assert requests == [report["html"].as_uri()]
+
+
+def test_form_answer_is_stored_as_an_answer_while_the_form_is_active(stack, played):
+    """The link reached the tracker store inside the ticket form (what the report relies on)."""
+    engine = sa.create_engine(f"sqlite:///{stack['tracker']}")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+            {"s": played["unhelpful"]}).all()
+    engine.dispose()
+    active = None
+    for kind, data in rows:
+        event = json.loads(data)
+        if kind == "active_loop":
+            active = event.get("name")
+        if kind == "user" and event.get("text") == FORM_ANSWER:
+            assert active == "ticket_form"
+            return
+    pytest.fail("the form answer is not in the tracker store")

@@ -49,6 +49,10 @@ class Talk:
         return self.user(text, "nlu_fallback", 0.4,
                          ranking=[("nlu_fallback", 0.4), (best, confidence)])
 
+    def form(self, name: str | None) -> Talk:
+        """A form starts (its name) or ends (None)."""
+        return self._row("active_loop", {"name": name})
+
     def slot(self, name: str, value: Any) -> Talk:
         return self._row("slot", {"name": name, "value": value})
 

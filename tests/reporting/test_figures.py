@@ -124,6 +124,16 @@ def test_not_understood_is_fallbacks_and_low_confidence_reads():
     assert [t.text for t in missed] == ["truc", "vague"]
 
 
+def test_answers_to_a_form_are_not_questions_not_understood():
+    """A name typed while the ticket form asks it reads badly, but the form understood it."""
+    talk = (Talk("a", "2026-11-06 10:00").user("/request_human", "request_human", 1.0)
+            .form("ticket_form").user("Jean Dupont", "inform", 0.3).form(None)
+            .user("euh truc", "greet", 0.3))
+    talks = conversations(talk.rows)
+    assert [t.text for t in figures.not_understood(talks)] == ["euh truc"]
+    assert sum(b["count"] for b in figures.confidence_histogram(talks)) == 1
+
+
 def test_confidence_histogram_counts_typed_messages_per_band():
     """0.05 -> first band, 0.95 and 1.0 -> last; button payloads are not counted."""
     talk = (Talk("a", "2026-11-06 10:00").user("a", "greet", 0.05).user("b", "greet", 0.95)
