@@ -2,9 +2,10 @@
 
 One conversation is one Rasa session of one sender: a new `session_started` event starts the
 next. Messages typed while a form is active (`active_loop` events) are answers to the form's
-questions (a date, a name, a description), not questions the classifier had to understand. Rasa replays the carried-over slots at the start of every session (role, last ticket,
-...); slot events before the session's first user message are therefore context, not things
-that happened in it, except the role, which says who is talking.
+questions (a date, a name, a description), not questions the classifier had to understand.
+Rasa replays the carried-over slots at the start of every session (role, last ticket, ...);
+slot events before the session's first user message are therefore context, not things that
+happened in it, except the role, which says who is talking.
 """
 
 from __future__ import annotations
