@@ -77,6 +77,10 @@ def period_bounds(since: date, until: date, zone: ZoneInfo) -> tuple[float, floa
 
 def read_events(url: str | sa.engine.URL, start: float, end: float) -> list[dict[str, Any]]:
     """The user, slot, form and session events of every conversation active in [start, end)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        return []  # no conversation yet; connecting would create an empty file
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:

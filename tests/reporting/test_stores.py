@@ -50,6 +50,13 @@ def test_no_events_table_yet_means_no_events(tmp_path):
     assert read_events(f"sqlite:///{tmp_path / 'empty.db'}", 0, 2e9) == []
 
 
+def test_missing_sqlite_file_is_no_events_and_is_not_created(tmp_path):
+    """Before `make run` ever ran, the report finds nothing and leaves no file behind."""
+    path = tmp_path / "var" / "tracker.db"
+    assert read_events(f"sqlite:///{path}", 0, 2e9) == []
+    assert not path.exists()
+
+
 def test_period_bounds_are_paris_midnights():
     """From since 00:00 to the day after until 00:00, Paris time."""
     assert period_bounds(date(2026, 11, 6), date(2026, 11, 6), PARIS) == (
