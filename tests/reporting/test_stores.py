@@ -47,6 +47,7 @@ def test_reads_user_slot_and_session_events_of_active_senders(tmp_path):
 
 def test_no_events_table_yet_means_no_events(tmp_path):
     """Before Rasa's first conversation the table does not exist: nothing to report."""
+    (tmp_path / "empty.db").touch()
     assert read_events(f"sqlite:///{tmp_path / 'empty.db'}", 0, 2e9) == []
 
 
