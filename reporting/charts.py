@@ -11,20 +11,21 @@ import hashlib
 import io
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 PALETTE = ("#5b3cc4", "#e8833a", "#2a9d8f", "#c0392b", "#7f8c8d", "#f1c40f", "#34495e",
            "#16a085")
 WIDTH, HEIGHT, EMPTY_HEIGHT = 7.5, 3.2, 0.8
 
 
-def _figure(height: float = HEIGHT):  # noqa: ANN202 - a matplotlib Figure
+def _figure(height: float = HEIGHT) -> Any:  # a matplotlib Figure, imported lazily
     from matplotlib.figure import Figure
 
     # A one-line "no data" chart has nothing to lay out (and would warn).
     return Figure(figsize=(WIDTH, height), dpi=96, constrained_layout=height > EMPTY_HEIGHT)
 
 
-def _svg(figure, title: str) -> str:  # noqa: ANN001 - a matplotlib Figure
+def _svg(figure: Any, title: str) -> str:
     import matplotlib
 
     buffer = io.StringIO()
@@ -47,7 +48,7 @@ def _escape(text: str) -> str:
             .replace(">", "&gt;"))
 
 
-def _empty(axes, message: str) -> None:  # noqa: ANN001
+def _empty(axes: Any, message: str) -> None:
     axes.text(0.5, 0.5, message, ha="center", va="center", transform=axes.transAxes,
               color="#555")
     axes.set_axis_off()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from reporting.conversations import Turn
 
@@ -44,7 +45,7 @@ def group_questions(turns: Sequence[Turn], distance: float = DISTANCE) -> list[d
     return result
 
 
-def _vectors(texts: list[str]):  # noqa: ANN202 - a scipy sparse matrix
+def _vectors(texts: list[str]) -> Any:  # a scipy sparse matrix (scipy is imported lazily)
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), lowercase=True,

@@ -25,7 +25,8 @@ def columns_of(days: Mapping[str, Mapping[str, int]]) -> list[str]:
     return sorted({name for counts in days.values() for name in counts})
 
 
-def _renamed(days: Mapping[str, Mapping[str, int]], names: Mapping[str, str]):  # noqa: ANN202
+def _renamed(days: Mapping[str, Mapping[str, int]],
+             names: Mapping[str, str]) -> dict[str, dict[str, int]]:
     return {day: {names.get(k, k): v for k, v in counts.items()} for day, counts in days.items()}
 
 
