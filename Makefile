@@ -21,7 +21,7 @@ TRAIN_INPUTS := config.yml $(wildcard domain/*.yml) $(wildcard data/*.yml data/n
   $(wildcard nlu/*.py)
 
 .PHONY: help install sync train run shell actions test lint unit validate test-nlu \
-  test-e2e test-reliability bench turns clean
+  test-e2e test-reliability bench turns report clean
 
 help:
 	@echo "make run   - set up what is missing, train if needed, start the assistant"
@@ -76,7 +76,7 @@ test: install lint unit validate train test-nlu test-e2e test-reliability
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
-	$(VENV)/bin/ruff check actions channels serving tests scripts nlu
+	$(VENV)/bin/ruff check actions channels serving tests scripts nlu reporting
 	$(PY) scripts/sync_domain.py --check
 
 unit: $(STAMPS)/deps
@@ -107,6 +107,14 @@ bench: $(MODEL)
 # User turns until a rule decides, over REST (tests/conversations/turns.yml): issue 12's figure.
 turns: $(MODEL)
 	$(PY) scripts/turns_to_decision.py --out reports/turns.json
+
+# The support report (reporting/): reports/support.html and support.json from the real stores.
+# SINCE / UNTIL (YYYY-MM-DD) choose the period; default: the last 28 days up to today.
+# OCBOT_PROFILE=production reads the production tracker store (POSTGRES_* variables).
+REPORT_ENDPOINTS := $(if $(filter production,$(OCBOT_PROFILE)),deploy/endpoints.production.yml,endpoints.yml)
+report: $(STAMPS)/deps
+	$(PY) -m reporting $(if $(SINCE),--since $(SINCE)) $(if $(UNTIL),--until $(UNTIL)) \
+	  --endpoints $(REPORT_ENDPOINTS) --out reports
 
 clean:
 	rm -rf models results reports .rasa $(STAMPS)

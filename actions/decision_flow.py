@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, feedback
 from actions.business.decisions import Outcome, step
 from actions.ticket_flow import start_ticket
 
@@ -33,4 +33,5 @@ def decide(dispatcher: CollectingDispatcher, tracker: Tracker, rule: str) -> Eve
     topic = tracker.get_slot("topic")
     offer = context.catalog().topics[topic].ticket_for(context.role_of(tracker)) if topic else None
     return [SlotSet("decision_rule", None), SlotSet("last_decision", rule), SlotSet("flow", None),
-            SlotSet("offered_ticket", offer), SlotSet("next_step", "listen")]
+            SlotSet("offered_ticket", offer), SlotSet("next_step", "listen"),
+            *feedback.ask(dispatcher, tracker, topic, outcome.response)]

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import context
+from actions import context, feedback
 from actions.business.decisions import Ask, step
 from actions.business.dialogue import (
     Change,
@@ -53,6 +53,9 @@ class FieldsFormValidation(FormValidationAction):
     def _validate(
         self, name: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
     ) -> Events:
+        rated = feedback.during_form(dispatcher, tracker)
+        if rated is not None:  # an old "Oui, merci" / "Pas vraiment" button: no answer
+            return [SlotSet(name, None), *rated]
         field = context.catalog().fields[name]
         text = str(value)
         intent, confidence = context.latest_intent(tracker)

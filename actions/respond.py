@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, feedback
 from actions.business.dialogue import (
     Command,
     declared_role,
@@ -72,7 +72,8 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
             SlotSet("next_step", "decision"),
         ]
     events = [*fresh, SlotSet("topic", topic), SlotSet("pending_topic", None),
-              SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen")]
+              SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen"),
+              *feedback.ask(dispatcher, tracker, topic, plan.answer)]
     if plan.ticket:
         dispatcher.utter_message(response="utter_offer_ticket")
     return events
@@ -89,6 +90,9 @@ def _declared_role(tracker: Tracker, text: str) -> Events:
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
     """Any intent outside a form: topics, small talk, and replies to the bot's last question."""
+    rated = feedback.reply(dispatcher, tracker, intent)
+    if rated is not None:
+        return rated
     if tracker.get_slot("next_step") == "confirm" and tracker.get_slot("ticket_category"):
         reply = summary_reply(tracker, intent)
         if reply.command is Command.UNCLEAR and intent in context.catalog().topics:

@@ -4,9 +4,9 @@
 - Empty messages and messages over MAX_MESSAGE_CHARS are answered by the channel with a domain
   response and never reach the tracker.
 - Button payloads (`/intent{"entity": "value"}`) are honoured only when they are ones the bot
-  itself offers: a known intent, no confidence, only the `role` and `field` entities with known
-  values. Anything else typed with a leading slash is read as plain text, so a user cannot
-  choose an intent or set a slot by typing JSON.
+  itself offers: a known intent, no confidence, only the `role`, `field` and `feedback` entities
+  with known values. Anything else typed with a leading slash is read as plain text, so a user
+  cannot choose an intent or set a slot by typing JSON.
 """
 
 from __future__ import annotations

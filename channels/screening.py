@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from actions.business.feedback import ENTITY as FEEDBACK_ENTITY
+from actions.business.feedback import VALUES as FEEDBACK_VALUES
 from channels.guard import PayloadPolicy, response_text, screen
 
 # Rasa's built-in intents reset or rewind a conversation; no button of ours sends them.
@@ -14,7 +16,8 @@ EXTRA_FIELD_VALUES = frozenset({"menu"})
 
 
 def payload_policy(domain: Any) -> PayloadPolicy:
-    """Payloads of the domain's and the actions' buttons: our intents, `role` and `field` values."""
+    """Payloads of the domain's and the actions' buttons: our intents, `role`, `field` and
+    `feedback` ("Oui, merci" / "Pas vraiment") values."""
     roles = next(
         (slot.values for slot in domain.slots if slot.name == "role"), []
     )
@@ -23,6 +26,7 @@ def payload_policy(domain: Any) -> PayloadPolicy:
         entity_values={
             "role": frozenset(value for value in roles if not value.startswith("__")),
             "field": frozenset(slot.name for slot in domain.slots) | EXTRA_FIELD_VALUES,
+            FEEDBACK_ENTITY: frozenset(FEEDBACK_VALUES),
         },
     )
 

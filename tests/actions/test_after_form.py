@@ -48,11 +48,11 @@ def test_decision_values_fill_the_response():
 
 
 def test_rule_that_says_wait_opens_nothing():
-    """Seven days after 'payée': wait, no ticket form."""
+    """Seven days after 'payée': wait, no ticket form (then the feedback question)."""
     state = {"flow": "decision", "decision_rule": "payment", "invoice_status": "payee",
              "status_since": "2026-11-21", "topic": "payment_missing"}
     dispatcher, slots = run(state)
-    assert responses(dispatcher) == ["utter_payment_paid_wait"]
+    assert responses(dispatcher) == ["utter_payment_paid_wait", "utter_ask_feedback"]
     assert slots["next_step"] == "listen"
 
 

@@ -47,16 +47,17 @@ def test_decision_topic_answers_then_starts_the_rule_with_fresh_facts():
 
 
 def test_ticket_topic_answers_and_offers_the_ticket():
-    """A topic the support team handles: answer, then the offer buttons."""
+    """A topic the support team handles: answer, feedback question, then the offer buttons."""
     dispatcher, events = run(make_tracker({"role": "mentor"}, intent="content_error"))
-    assert responses(dispatcher) == ["utter_content_error", "utter_offer_ticket"]
+    assert responses(dispatcher) == ["utter_content_error", "utter_ask_feedback",
+                                     "utter_offer_ticket"]
     assert slot_events(events)["offered_ticket"] == "content_error"
 
 
 def test_answer_only_topic_offers_nothing():
     """Wanting more students: writing does not help, so no ticket is offered."""
     dispatcher, events = run(make_tracker({"role": "mentor"}, intent="more_students"))
-    assert responses(dispatcher) == ["utter_more_students"]
+    assert responses(dispatcher) == ["utter_more_students", "utter_ask_feedback"]
     assert slot_events(events)["offered_ticket"] is None
 
 
@@ -147,19 +148,21 @@ def test_long_answer_goes_on_in_a_second_bubble_before_the_offer():
     """A long answer is sent as two bubbles, then the offer: nothing dropped, each bubble short."""
     dispatcher, _ = run(make_tracker({"role": "coach"}, intent="coaching_tips"))
     assert responses(dispatcher) == [
-        "utter_coaching_tips", "utter_coaching_tips_more", "utter_offer_ticket"]
+        "utter_coaching_tips", "utter_coaching_tips_more", "utter_ask_feedback",
+        "utter_offer_ticket"]
 
 
 def test_second_bubble_only_for_the_role_whose_answer_is_long():
     """The mentors' invoicing answer has a second bubble; the coaches' short one has none."""
     mentor, _ = run(make_tracker({"role": "mentor"}, intent="invoicing_how"))
     coach, _ = run(make_tracker({"role": "coach"}, intent="invoicing_how"))
-    assert responses(mentor) == ["utter_invoicing_how", "utter_invoicing_how_more"]
-    assert responses(coach) == ["utter_invoicing_how"]
+    assert responses(mentor) == ["utter_invoicing_how", "utter_invoicing_how_more",
+                                 "utter_ask_feedback"]
+    assert responses(coach) == ["utter_invoicing_how", "utter_ask_feedback"]
 
 
 def test_coach_student_admin_question_offers_no_ticket():
     """The coaches' section sends the student to the Support étudiant: no ticket is offered."""
     dispatcher, events = run(make_tracker({"role": "coach"}, intent="student_admin_question"))
-    assert responses(dispatcher) == ["utter_student_admin_question"]
+    assert responses(dispatcher) == ["utter_student_admin_question", "utter_ask_feedback"]
     assert slot_events(events)["offered_ticket"] is None

@@ -23,11 +23,13 @@ def literal_names() -> set[str]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) \
                     and id(node) not in pieces and re.fullmatch(r"utter_[a-z0-9_]+", node.value):
                 names.add(node.value)
-    return names - PREFIXES
+    return names - PREFIXES - RASA_KEYS
 
 
 # Passed to decisions._prerequisites and _warned_first, which append a suffix.
 PREFIXES = {"utter_novice", "utter_evaluator", "utter_transfer", "utter_pause", "utter_stop"}
+# Keys of Rasa's events, not responses (a bot event's metadata names its response so).
+RASA_KEYS = {"utter_action"}
 
 
 def built_names() -> set[str]:

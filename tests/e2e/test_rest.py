@@ -75,3 +75,45 @@ def test_mon_etudiante_gets_answers_in_the_feminine(servers):
                       role="coach"))
     assert "votre étudiante" in reply
     assert "l'étudiante" in reply
+
+
+def test_typed_pas_vraiment_after_an_answer_offers_next_steps(servers):
+    """In a text-only channel (the shell), typing "pas vraiment" works like the button."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = sender()
+    assert "Cette réponse vous a-t-elle aidé ?" in texts(
+        say(base, me, "comment avoir davantage d'étudiants", role="mentor"))
+    replies = say(base, me, "pas vraiment", role="mentor")
+    assert "ne vous ait pas aidé" in texts(replies)
+    assert "Ouvrir une demande" in [b["title"] for m in replies for b in m.get("buttons", [])]
+
+
+def test_old_feedback_button_clicked_in_the_ticket_form_keeps_the_form(servers):
+    """"Pas vraiment" clicked after the ticket form started: noted, the question comes back."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = sender()
+    say(base, me, "j'ai trouvé une erreur dans un cours", role="mentor")
+    question = texts(say(base, me, "/request_human", role="mentor")).splitlines()[-1]
+    reply = texts(say(base, me, '/deny{"feedback":"unhelpful"}', role="mentor"))
+    assert "c'est noté" in reply
+    assert reply.splitlines()[-1] == question
+    assert "arrête ici" not in reply
+
+
+def test_typed_oui_merci_after_an_answer_is_thanked_as_feedback(servers):
+    """In the shell, "oui merci" right after the question counts as "Oui, merci"."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = sender()
+    say(base, me, "comment avoir davantage d'étudiants", role="mentor")
+    assert "Merci pour votre retour" in texts(say(base, me, "oui merci", role="mentor"))
+
+
+def test_merci_without_a_question_gets_the_usual_answer(servers):
+    """Small talk stays small talk: "merci beaucoup" after a greeting."""
+    base, _ = servers
+    me = sender()
+    say(base, me, "bonjour")
+    assert "Avec plaisir" in texts(say(base, me, "merci beaucoup"))

@@ -315,3 +315,49 @@ def test_channel_built_from_environment_posts_to_slack_api_url(
     output = channel.get_output_channel("C123")
     assert output.client.base_url == "http://127.0.0.1:9/api/"  # type: ignore[attr-defined]
     assert output.client.token == "xoxb-env"  # type: ignore[attr-defined]
+
+
+def post_button_click(rasa: SlackRasa, value: str, user: str, channel: str) -> int:
+    """What Slack sends when a user clicks a Block Kit button: a signed form with `payload`."""
+    payload = {"type": "block_actions", "user": {"id": user}, "channel": {"id": channel},
+               "team": {"id": "T1"}, "actions": [{"type": "button", "value": value,
+                                                  "action_id": secrets.token_hex(3)}]}
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    timestamp = int(time.time())
+    request = urllib.request.Request(
+        f"{rasa.base}/webhooks/slack/webhook", data=body, method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "X-Slack-Request-Timestamp": str(timestamp),
+                 "X-Slack-Signature": sign(rasa.secret, timestamp, body)})
+    with OPENER.open(request, timeout=15) as answer:
+        return answer.status
+
+
+def button_values(post: dict[str, Any]) -> list[str]:
+    blocks = post["args"].get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return [e.get("value") for b in blocks for e in b.get("elements", []) if "value" in e]
+
+
+def test_feedback_buttons_are_shown_and_clicked_in_slack(slack_rasa: SlackRasa) -> None:
+    """After an answer, Slack shows "Oui, merci" / "Pas vraiment"; clicking one is thanked."""
+    user, channel = "UFEEDBACK", "DFEEDBACK"
+    before = len(slack_rasa.slack.posts())
+    post(slack_rasa, message_event("je voudrais plus d'étudiants", user, channel))
+    posts = slack_rasa.slack.wait_for_posts(before + 1, REPLY_TIMEOUT)
+    if not any("aidé" in (p["args"].get("text") or "") for p in posts[before:]):
+        post(slack_rasa, message_event("je suis mentor", user, channel))  # Slack has no role
+    deadline = time.monotonic() + REPLY_TIMEOUT
+    while time.monotonic() < deadline:
+        asked = [p for p in slack_rasa.slack.posts()[before:]
+                 if '/affirm{"feedback":"helpful"}' in button_values(p)]
+        if asked:
+            break
+        time.sleep(0.2)
+    assert asked, slack_rasa.slack.posts()[before:]
+    assert '/deny{"feedback":"unhelpful"}' in button_values(asked[0])
+    clicked = len(slack_rasa.slack.posts())
+    assert post_button_click(slack_rasa, '/affirm{"feedback":"helpful"}', user, channel) == 200
+    thanks = slack_rasa.slack.wait_for_posts(clicked + 1, REPLY_TIMEOUT)[clicked]
+    assert "Merci pour votre retour" in thanks["args"]["text"]

@@ -178,6 +178,21 @@ def test_quick_reply_sends_its_payload_and_the_next_answer_appears(page):
     expect(page.get_by_role("button", name="C'est tout, merci")).to_be_disabled()
 
 
+def test_pas_vraiment_offers_closest_topics_and_a_request(page):
+    """After an answer, "Pas vraiment" is a quick reply; the next steps come as buttons."""
+    open_widget(page)
+    ask(page, "comment avoir davantage d'étudiants")
+    bot_says(page, "Cette réponse vous a-t-elle aidé ?")
+    with page.expect_request(lambda r: r.url.endswith("/webhook") and r.method == "POST") as sent:
+        page.get_by_role("button", name="Pas vraiment").click()
+    assert json.loads(sent.value.post_data)["message"] == '/deny{"feedback":"unhelpful"}'
+    bot_says(page, "ne vous ait pas aidé")
+    steps = page.locator(".ocbot-buttons").last.get_by_role("button")
+    expect(steps).to_have_count(3)  # "Ouvrir une demande" and the two closest topics
+    expect(steps.first).to_have_text("Ouvrir une demande")
+    expect(page.get_by_role("button", name="Oui, merci")).to_be_disabled()
+
+
 def test_ticket_end_to_end_gives_a_reference(page):
     """Button, typed details, summary, "Confirmer": the confirmation carries OC-2026-."""
     start_visio_ticket(page)
