@@ -177,3 +177,40 @@ def verifier_from_env(environ: Mapping[str, str]) -> IdentityVerifier:
     dev_secret = environ.get(DEV_SECRET_ENV, "")
     return IdentityVerifier(hs256_secret=dev_secret.encode() if dev_secret else None,
                             required=False)
+
+
+# ---- what the channels hand to the assistant -------------------------------------------------
+# Message metadata keys only a channel may set: a client's values for them are dropped.
+IDENTITY_KEY = "identity"
+RESERVED_KEYS = frozenset({IDENTITY_KEY, "email", "name", "user_id"})
+# Conversation ids of signed-in users: a prefix anonymous REST clients may not use, so nobody
+# reaches a signed-in user's conversation by choosing its id.
+USER_PREFIX = "user:"
+
+
+def conversation_id(verified: Identity) -> str:
+    """The signed-in user's conversation, the same on every device."""
+    return f"{USER_PREFIX}{verified.sub}"
+
+
+def is_reserved_sender(sender: str) -> bool:
+    return sender.startswith(USER_PREFIX)
+
+
+def message_metadata(body_metadata: object, verified: Identity | None) -> dict[str, object]:
+    """The metadata Rasa gets: the client's, minus identity claims; the token's when signed in.
+
+    Under a token the role, e-mail and name come from the token only. Anonymous clients keep the
+    role they declare (it only chooses which answer they read), never an e-mail or a name.
+    """
+    kept = {
+        key: value
+        for key, value in (body_metadata.items() if isinstance(body_metadata, dict) else ())
+        if key not in RESERVED_KEYS
+    }
+    if verified is None:
+        return kept
+    kept["role"] = verified.role
+    kept[IDENTITY_KEY] = {"kind": "verified", "user_id": verified.sub, "email": verified.email,
+                          "name": verified.name}
+    return kept

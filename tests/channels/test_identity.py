@@ -167,3 +167,22 @@ def test_public_key_file_in_environment(tmp_path, rsa_keys: tuple[bytes, str]) -
     verifier = verifier_from_env({identity.PUBLIC_KEY_ENV: str(tmp_path / "key.pem")})
     assert verifier.required
     assert isinstance(verifier.verify(jwt.encode(claims(), private, algorithm="RS256")), Identity)
+
+
+def test_metadata_under_a_token_comes_from_the_token() -> None:
+    """Under a token, role, e-mail and name in the body are replaced by the token's."""
+    verified = Identity("u-42", "alice@example.org", "Alice Martin", "mentor")
+    body = {"role": "coach", "email": "mallory@example.org", "name": "Mallory",
+            "identity": {"kind": "verified", "email": "mallory@example.org"}, "page": "/x"}
+    assert identity.message_metadata(body, verified) == {
+        "role": "mentor", "page": "/x",
+        "identity": {"kind": "verified", "user_id": "u-42", "email": "alice@example.org",
+                     "name": "Alice Martin"},
+    }
+
+
+def test_anonymous_metadata_cannot_claim_an_identity() -> None:
+    """Without a token the client's e-mail, name and identity are dropped; its role is kept."""
+    body = {"role": "coach", "email": "mallory@example.org", "name": "M", "user_id": "u-1",
+            "identity": {"kind": "verified"}}
+    assert identity.message_metadata(body, None) == {"role": "coach"}

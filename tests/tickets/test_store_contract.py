@@ -218,3 +218,18 @@ def test_returned_tickets_are_copies(store):
     stored = store.get(ticket.reference)
     assert stored.details["student_name"] == "Jeanne Dupont"
     assert len(stored.transcript) == 2
+
+
+def test_requester_and_identity_are_kept(store):
+    """The requester's e-mail, name, user id and how they are known come back as given."""
+    store.create(make_new_ticket(requester_email="alice@example.org", requester_name="Alice M",
+                                 user_id="u-42", identity="verified"), forwarding=False, now=NOW)
+    [ticket] = store.list()
+    assert (ticket.requester_email, ticket.requester_name, ticket.user_id, ticket.identity) == (
+        "alice@example.org", "Alice M", "u-42", "verified")
+
+
+def test_identity_defaults_to_none(store):
+    """A ticket created without a requester says identity "none"."""
+    ticket, _ = store.create(make_new_ticket(), forwarding=False, now=NOW)
+    assert (store.get(ticket.reference).identity, ticket.requester_email) == ("none", None)
