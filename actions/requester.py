@@ -22,6 +22,7 @@ from actions.business.reply_address import is_email, parse_email
 from actions.tickets.model import IDENTITY_DECLARED, IDENTITY_NONE, IDENTITY_VERIFIED
 
 EMAIL_SLOT = "requester_email"
+OFF_TOPIC = "out_of_scope"
 Events = list[dict[str, Any]]
 
 
@@ -70,7 +71,7 @@ def validate_email(value: Any, dispatcher: CollectingDispatcher, tracker: Tracke
     intent, confidence = context.latest_intent(tracker)
     leaving = interruption(text, intent, confidence, email is not None, "text",
                            context.INTERRUPT_CONFIDENCE)
-    if leaving:
+    if leaving and leaving != OFF_TOPIC:  # a mistyped address often reads as off-topic
         tracker.slots["interruption"] = leaving
         return [SlotSet(EMAIL_SLOT, None), SlotSet("interruption", leaving)]
     if email is None:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import jwt
 
+from actions.business.reply_address import is_email
+
 SECRET_ENV = "OCBOT_IDENTITY_SECRET"
 PUBLIC_KEY_ENV = "OCBOT_IDENTITY_PUBLIC_KEY"
 DEV_SECRET_ENV = "OCBOT_IDENTITY_DEV_SECRET"
@@ -33,8 +35,6 @@ LEEWAY_SECONDS = 30
 MIN_SECRET_BYTES = 32  # RFC 7518 3.2: an HS256 key at least as long as the hash
 # Same alphabet as the REST sender ids, so a conversation id built from `sub` is always valid.
 SUB_RE = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,100}$")
-EMAIL_RE = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 MAX_NAME_CHARS = 200
 MAX_TOKEN_CHARS = 8192
 
@@ -79,10 +79,6 @@ class Refusal:
     @property
     def reason(self) -> str:
         return REASONS[self.code]
-
-
-def is_email(text: object) -> bool:
-    return isinstance(text, str) and len(text) <= 254 and bool(EMAIL_RE.match(text))
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,14 @@ def test_malformed_email_is_refused_and_asked_again(store):
     assert slots["requested_slot"] == "requester_email"
 
 
+def test_off_topic_reading_of_a_mistyped_address_asks_again(store):
+    """A confident off-topic reading of "camille chez example" is no reason to leave."""
+    dispatcher, slots = validate({**FORM, "requested_slot": "requester_email"},
+                                 text="camille chez example", intent="out_of_scope")
+    assert "utter_invalid_email" in responses(dispatcher)
+    assert slots["requested_slot"] == "requester_email"
+
+
 def test_cancel_instead_of_an_email_leaves_the_form(store):
     """« laisse tomber » at the e-mail question stops the ticket."""
     _, slots = validate({**FORM, "requested_slot": "requester_email"}, text="laisse tomber",
