@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
+    func,
     insert,
     inspect,
     select,
@@ -274,6 +276,27 @@ class SqlTicketStore(ForwardingMarks):
         query = select(tickets_table).order_by(tickets_table.c.id)
         with self._begin() as connection:
             return [_row_to_ticket(row) for row in connection.execute(query)]
+
+    def strip_transcripts(self, created_before: datetime) -> int:
+        column = tickets_table.c
+        statement = (
+            update(tickets_table)
+            .where(column.created_at < as_utc(created_before))
+            .where(column.status != STATUS_PENDING)
+            .where(column.transcript != "[]")
+            .values(transcript="[]")
+        )
+        with self._begin() as connection:
+            return int(connection.execute(statement).rowcount)
+
+    def erase(self, person: str, sender_ids: Collection[str] = ()) -> int:
+        column = tickets_table.c
+        condition = (column.user_id == person) | (func.lower(column.requester_email)
+                                                   == person.lower())
+        if sender_ids:
+            condition = condition | column.sender_id.in_(list(sender_ids))
+        with self._begin() as connection:
+            return int(connection.execute(delete(tickets_table).where(condition)).rowcount)
 
     def _insert(self, new: NewTicket, created_at: datetime, status: str) -> int:
         with self._begin() as connection:
