@@ -182,6 +182,8 @@ RESERVED_KEYS = frozenset({IDENTITY_KEY, "email", "name", "user_id"})
 # Conversation ids of signed-in users: a prefix anonymous REST clients may not use, so nobody
 # reaches a signed-in user's conversation by choosing its id.
 USER_PREFIX = "user:"
+# Slack conversations (channels/slack.py) are reserved the same way.
+RESERVED_PREFIXES = (USER_PREFIX, "slack:")
 
 
 def conversation_id(verified: Identity) -> str:
@@ -190,7 +192,7 @@ def conversation_id(verified: Identity) -> str:
 
 
 def is_reserved_sender(sender: str) -> bool:
-    return sender.startswith(USER_PREFIX)
+    return sender.startswith(RESERVED_PREFIXES)
 
 
 def message_metadata(body_metadata: object, verified: Identity | None) -> dict[str, object]:

@@ -39,6 +39,8 @@ fi
 
 # A typo in rules/ stops here, loudly, before any server starts.
 .venv/bin/python -m actions.business
+# Personal data past the retention (rules/general.yml) is deleted before serving anyone.
+.venv/bin/python -m actions.privacy purge || echo "privacy purge failed; see above"
 
 .venv/bin/python -m serving.action_server --port "$ACTION_PORT" >var/actions.log 2>&1 &
 ACTIONS_PID=$!

@@ -51,3 +51,4 @@ def test_signed_in_body_needs_no_sender():
 def test_anonymous_sender_cannot_take_a_signed_in_users_id():
     """`user:` ids are the conversations of signed-in users: refused from anonymous clients."""
     assert "signed-in" in body_problem({"sender": "user:u-42", "message": "Bonjour"})
+    assert "signed-in" in body_problem({"sender": "slack:U123", "message": "Bonjour"})
