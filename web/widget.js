@@ -316,7 +316,9 @@
     if (event.key === "Escape") { event.preventDefault(); setOpen(false, launcher); }
   });
   reset.addEventListener("click", function () {
-    // A new sender id gives a fresh conversation on the Rasa side too (no half-filled form).
+    // Anonymous: a new sender id gives a fresh conversation on the Rasa side too (no half-filled
+    // form). Signed in, the server keeps the user's one conversation (user:<sub>); only what
+    // this browser shows is cleared.
     state = { sender: newSenderId(), messages: [], open: true };
     save();
     renderAll();
