@@ -89,6 +89,8 @@ class RestChannel(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
+        if self.verifier is None:  # at start-up, so a bad key stops the server, not a request
+            self.verifier = verifier_from_env(os.environ)
 
         @webhook.middleware("request")
         async def screen_request(request: Request) -> HTTPResponse | None:
