@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import context, feedback
+from actions import context, feedback, requester
 from actions.business.decisions import Ask, step
 from actions.business.dialogue import (
     Change,
@@ -45,6 +45,9 @@ class FieldsFormValidation(FormValidationAction):
         required = await self.required_slots([], dispatcher, tracker, domain)
         events: Events = []
         for name, value in tracker.slots_to_validate().items():
+            if name == requester.EMAIL_SLOT and name in required:
+                events.extend(requester.validate_email(value, dispatcher, tracker))
+                continue
             if name not in required or name not in context.catalog().fields:
                 continue
             events.extend(self._validate(name, value, dispatcher, tracker))
@@ -191,4 +194,5 @@ class ValidateTicketForm(FieldsFormValidation):
         category = tracker.get_slot("ticket_category")
         if not category:
             return []
-        return list(ticket_fields(category, context.role_of(tracker), context.catalog()))
+        names = ticket_fields(category, context.role_of(tracker), context.catalog())
+        return [*names, *requester.missing_slots(tracker)]  # then the address to answer to

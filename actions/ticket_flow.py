@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context
+from actions import context, requester
 from actions.business.dialogue import (
     Command,
     SummaryReply,
@@ -92,6 +92,7 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         # What the bot worked out (a month from today's date) is said so, never sent silently.
         dispatcher.utter_message(response="utter_ticket_inferred", details=", ".join(inferred))
     text = "\n".join(f"- {name} : {value}" for name, value in lines)
+    requester.announce(dispatcher, tracker)
     dispatcher.utter_message(response="utter_ticket_summary", category_label=label, summary=text)
     key = tracker.get_slot("ticket_key") or uuid.uuid4().hex
     return [SlotSet("ticket_key", key), SlotSet("flow", None), SlotSet("next_step", "confirm")]
@@ -154,8 +155,7 @@ def _new_ticket(tracker: Tracker, key: str) -> NewTicket:
     category = tracker.get_slot("ticket_category")
     role = context.role_of(tracker)
     names = ticket_fields(category, role, context.catalog())
-    metadata = tracker.latest_message.get("metadata") or {}
-    email = metadata.get("email") if isinstance(metadata.get("email"), str) else None
+    who = requester.requester_of(tracker)
     return NewTicket(
         category=category,
         details=summary_details(tracker, category, role, names),
@@ -164,7 +164,10 @@ def _new_ticket(tracker: Tracker, key: str) -> NewTicket:
         sender_id=tracker.sender_id,
         transcript=context.transcript(tracker),
         idempotency_key=key,
-        requester_email=email,
+        requester_email=who.email,
+        requester_name=who.name,
+        user_id=who.user_id,
+        identity=who.identity,
     )
 
 

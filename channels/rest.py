@@ -6,11 +6,18 @@ Served at /webhooks/rest/webhook like Rasa's own (same name()). Before Rasa sees
 - the message goes through channels.guard: empty or too long messages get a French answer at
   once, button payloads the bot never offers are read as plain text;
 - `input_channel` is always this channel's name (Rasa lets the client choose it).
+- identity (channels.identity): `Authorization: Bearer <token>` is verified; under a valid token
+  the conversation is the signed-in user's (`user:<sub>`, the body's `sender` is ignored) and
+  role, e-mail and name come from the token only. A bad token, or no token when
+  OCBOT_IDENTITY_SECRET (or a public key) is set, gets a 401 with a JSON reason before anything
+  reaches Rasa. Anonymous clients may not use `user:` sender ids, nor set e-mail or name.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import re
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -23,18 +30,30 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.identity import (
+    Identity,
+    IdentityVerifier,
+    Refusal,
+    bearer_token,
+    conversation_id,
+    is_reserved_sender,
+    message_metadata,
+    verifier_from_env,
+)
 from channels.screening import AgentScreen
 
 SENDER_RE = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
 
 
-def body_problem(body: Any) -> str | None:
-    """Why a webhook body is refused, or None."""
+def body_problem(body: Any, signed_in: bool = False) -> str | None:
+    """Why a webhook body is refused, or None (under a token the sender is not read)."""
     if not isinstance(body, dict):
         return "the body must be a JSON object"
     sender = body.get("sender")
-    if not isinstance(sender, str) or not SENDER_RE.match(sender):
+    if not signed_in and (not isinstance(sender, str) or not SENDER_RE.match(sender)):
         return "`sender` must be 1 to 128 letters, digits or _.:@+-"
+    if not signed_in and is_reserved_sender(sender):
+        return "`sender` ids starting with user: or slack: belong to signed-in users"
     if not isinstance(body.get("message"), str):
         return "`message` must be a string"
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
@@ -46,14 +65,32 @@ def bad_request(reason: str) -> HTTPResponse:
     return response.json({"error": reason}, status=HTTPStatus.BAD_REQUEST)
 
 
+def unauthorized(refusal: Refusal) -> HTTPResponse:
+    return response.json({"error": refusal.reason, "code": refusal.code},
+                         status=HTTPStatus.UNAUTHORIZED,
+                         headers={"WWW-Authenticate": 'Bearer realm="ocbot"'})
+
+
 class RestChannel(RestInput):
     """Rasa's REST channel behind the checks above."""
 
     def __init__(self) -> None:
         self.input_check = AgentScreen()
+        self.verifier: IdentityVerifier | None = None
+
+    def identity_of(self, request: Request) -> Identity | Refusal | None:
+        """The verified user, the refusal to send, or None for an allowed anonymous client."""
+        if self.verifier is None:
+            self.verifier = verifier_from_env(os.environ)
+        token = bearer_token(request.headers.get("Authorization"))
+        if token is None and not self.verifier.required:
+            return None
+        return self.verifier.verify(token)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
+        if self.verifier is None:  # at start-up, so a bad key stops the server, not a request
+            self.verifier = verifier_from_env(os.environ)
 
         @webhook.middleware("request")
         async def screen_request(request: Request) -> HTTPResponse | None:
@@ -65,24 +102,36 @@ class RestChannel(RestInput):
 
     def screen_request(self, request: Request) -> HTTPResponse | None:
         """The answer to give instead of Rasa's handler, or None to let the request through."""
+        verified = self.identity_of(request)
+        if isinstance(verified, Refusal):
+            return unauthorized(verified)
         try:
             body = json.loads(request.body or b"")
         except (ValueError, UnicodeDecodeError):
             return bad_request("the body must be JSON")
-        problem = body_problem(body)
+        problem = body_problem(body, signed_in=verified is not None)
         if problem:
             return bad_request(problem)
+        sender = conversation_id(verified) if verified else body["sender"]
         checked = self.input_check.check(request.app.ctx.agent, body["message"])
         if checked.answer:
-            message = {"recipient_id": body["sender"], "text": checked.answer}
+            message = {"recipient_id": sender, "text": checked.answer}
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.text(json.dumps(message) + "\n")  # one line, as Rasa streams
             return response.json([message])
         request.ctx.ocbot_text = checked.text
+        request.ctx.ocbot_sender = sender
+        request.ctx.ocbot_metadata = message_metadata(body.get("metadata"), verified)
         return None
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        return getattr(req.ctx, "ocbot_sender", None)
 
     def _extract_message(self, req: Request) -> str | None:
         return getattr(req.ctx, "ocbot_text", None)
+
+    def get_metadata(self, request: Request) -> dict[str, Any] | None:
+        return getattr(request.ctx, "ocbot_metadata", None)
 
     def _extract_input_channel(self, req: Request) -> str:
         return self.name()
@@ -94,6 +143,11 @@ class ShellChannel(RestChannel):
     The shell talks to /webhooks/rest/webhook of its own server; serving.rasa_server puts this
     class in place of CmdlineInput for `shell`, so the terminal is screened like the web.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The terminal of this machine: a token is checked if one comes, none is required.
+        self.verifier = dataclasses.replace(verifier_from_env(os.environ), required=False)
 
     @classmethod
     def name(cls) -> str:

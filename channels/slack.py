@@ -13,6 +13,11 @@ Declared in a credentials file as `channels.slack.SlackChannel:` (see credential
   only drops `http_timeout` retries, so a retried "Confirmer" could otherwise be handled twice.
 - Slack's url_verification challenge is answered in text/plain, the form Slack documents (Rasa
   answers it as a JSON string).
+- Only the configured workspace (SLACK_TEAM_ID, required) is served: a signed event or button
+  click from another team id gets a 403 and is not processed.
+- Who is asking: the Slack user's profile e-mail and real name (users.info, cached per user,
+  channels/slack_people.py) go in the message metadata as a verified identity, so tickets name
+  their requester. Conversations are `slack:<user id>`, ids no anonymous REST client may use.
 - Messages go through channels.guard like the other channels' (an empty or too long message is
   answered at once; payloads the bot never offers are read as text), and the bot's text is
   escaped for mrkdwn, so a detail the user typed ("<!channel>") is shown, never interpreted.
@@ -36,7 +41,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.identity import IDENTITY_KEY, RESERVED_KEYS
 from channels.screening import AgentScreen
+from channels.slack_people import SlackDirectory, identity_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +56,11 @@ ENV_FALLBACKS: dict[str, str] = {
     "slack_token": "SLACK_BOT_TOKEN",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_channel": "SLACK_CHANNEL",
+    "slack_team_id": "SLACK_TEAM_ID",
 }
-REQUIRED_KEYS = ("slack_token", "slack_signing_secret")
+REQUIRED_KEYS = ("slack_token", "slack_signing_secret", "slack_team_id")
+CONVERSATION_PREFIX = "slack:"
+USERS_INFO_TIMEOUT_SECONDS = 5
 LOOPBACK_HOSTS = {"127.0.0.1", "::1", "localhost"}
 MRKDWN_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
 
@@ -108,10 +118,31 @@ class SlackChannel(SlackInput):
     """Slack input channel; served at /webhooks/slack/webhook like Rasa's own (same name())."""
 
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    team_id: str | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.input_check = AgentScreen()
+        self.directory: SlackDirectory | None = None
+
+    def people(self) -> SlackDirectory:
+        """users.info on the configured Web API, built on first use (no call at start-up)."""
+        if self.directory is None:
+            client = AsyncWebClient(self.slack_token, base_url=self.slack_api_url,
+                                    proxy=self.proxy, timeout=USERS_INFO_TIMEOUT_SECONDS)
+
+            async def lookup(user_id: str) -> Mapping[str, Any]:
+                return (await client.users_info(user=user_id)).data  # type: ignore[return-value]
+
+            self.directory = SlackDirectory(lookup)
+        return self.directory
+
+    def _get_conversation_id(
+        self, sender_id: str | None, channel_id: str | None = None,
+        thread_id: str | None = None,
+    ) -> str | None:
+        conversation = super()._get_conversation_id(sender_id, channel_id, thread_id)
+        return f"{CONVERSATION_PREFIX}{conversation}" if conversation else conversation
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -119,6 +150,7 @@ class SlackChannel(SlackInput):
         channel = super().from_credentials(settings)  # builds `cls`, i.e. a SlackChannel
         if isinstance(channel, SlackChannel):
             channel.slack_api_url = settings["slack_api_url"]
+            channel.team_id = settings["slack_team_id"]
         return channel
 
     def get_output_channel(
@@ -141,15 +173,38 @@ class SlackChannel(SlackInput):
         metadata: dict | None,
     ) -> Any:
         checked = self.input_check.check(request.app.ctx.agent, text)
+        user_id, _ = self._user_and_team(request)
         if checked.answer:
-            channel = (metadata or {}).get("out_channel") or sender_id
+            channel = (metadata or {}).get("out_channel") or user_id
             thread = (metadata or {}).get("thread_id") if self.use_threads else None
             output = self.get_output_channel(channel, thread)
             await output.send_text_message(sender_id, checked.answer)
             return response.text("")
+        metadata = {k: v for k, v in (metadata or {}).items() if k not in RESERVED_KEYS}
+        verified = identity_metadata(await self.people().person(user_id)) if user_id else None
+        if verified is not None:
+            metadata[IDENTITY_KEY] = verified
         return await super().process_message(
             request, on_new_message, checked.text, sender_id, metadata
         )
+
+    def _user_and_team(self, request: Request) -> tuple[str | None, str | None]:
+        """The Slack user and team of an event (JSON) or a button click (form `payload`)."""
+        payload = self._json_payload(request)
+        if payload is None:
+            try:
+                payload = json.loads((request.form or {}).get("payload") or "null")
+            except (ValueError, TypeError):
+                return None, None
+        if not isinstance(payload, dict):
+            return None, None
+        event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
+        user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
+        team = payload.get("team") if isinstance(payload.get("team"), dict) else {}
+        user_id = event.get("user") or user.get("id")
+        team_id = payload.get("team_id") or team.get("id") or user.get("team_id")
+        return (user_id if isinstance(user_id, str) else None,
+                team_id if isinstance(team_id, str) else None)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
@@ -175,6 +230,10 @@ class SlackChannel(SlackInput):
             return response.text("the body must be a JSON object", status=HTTPStatus.BAD_REQUEST)
         if isinstance(payload, dict) and payload.get("type") == "url_verification":
             return response.text(str(payload.get("challenge", "")))
+        _, team_id = self._user_and_team(request)
+        if self.team_id and team_id != self.team_id:
+            logger.warning("Slack webhook: refused a request from another workspace")
+            return response.text("this workspace is not served", status=HTTPStatus.FORBIDDEN)
         retry_num = request.headers.get(RETRY_NUM_HEADER)
         if retry_num:
             # The first delivery was already handed to Rasa (it answers at once and processes in

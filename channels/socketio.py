@@ -7,6 +7,11 @@ Credentials key `channels.socketio.SocketIOChannel` (same events and options as 
   bound to the socket, never to a `session_id` the message claims.
 - every message goes through channels.guard like the REST channel's; malformed events are
   dropped with a log line, never an exception.
+- identity (channels.identity): the token travels as Rasa's convention has it, in the connect
+  `auth` ({"token": "<jwt>"}), and is verified like the REST channel's (keys from the
+  environment, or the credentials' `jwt_key` / `jwt_method`). A bad token, or none when identity
+  is required, refuses the connection. A signed-in socket's session is the user's conversation
+  (`user:<sub>`) and its metadata's role, e-mail and name come from the token only.
 """
 
 from __future__ import annotations
@@ -17,13 +22,22 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage, decode_bearer_token
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
+from socketio.exceptions import ConnectionRefusedError as RefusedConnection
 
+from channels.identity import (
+    Identity,
+    IdentityVerifier,
+    Refusal,
+    conversation_id,
+    message_metadata,
+    verifier_from_env,
+)
 from channels.screening import AgentScreen
 from channels.sessions import SessionSigner, load_secret
 
@@ -48,10 +62,22 @@ class SocketIOChannel(SocketIOInput):
         self.input_check = AgentScreen()
         self.signer: SessionSigner | None = None
         self.senders: dict[str, str] = {}  # socket id -> conversation id
+        self.identities: dict[str, Identity] = {}  # socket id -> signed-in user
+        self.verifier: IdentityVerifier | None = None
         self.app: Sanic | None = None
+
+    def build_verifier(self) -> IdentityVerifier:
+        """The environment's keys; else Rasa's `jwt_key` credentials (then a token is required)."""
+        verifier = verifier_from_env(os.environ)
+        if verifier.required or not self.jwt_key:
+            return verifier
+        if self.jwt_algorithm == "RS256":
+            return IdentityVerifier(rs256_public_key=self.jwt_key)
+        return IdentityVerifier(hs256_secret=self.jwt_key.encode())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.signer = SessionSigner(load_secret(os.environ))
+        self.verifier = self.build_verifier()
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
@@ -66,15 +92,26 @@ class SocketIOChannel(SocketIOInput):
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict, auth: dict | None = None) -> bool:
-            return self.accepts(auth)
+            verified = self.admit(auth)
+            if isinstance(verified, Refusal):
+                logger.warning("socket.io: refused a connection (%s)", verified.code)
+                raise RefusedConnection({"error": verified.reason, "code": verified.code})
+            if verified is not None:
+                self.identities[sid] = verified
+            return True
 
         @sio.on("disconnect", namespace=self.namespace)
         async def disconnect(sid: str) -> None:
             self.senders.pop(sid, None)
+            self.identities.pop(sid, None)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: Any = None) -> None:
-            session_id, sender = self.open_session(data)
+            verified = self.identities.get(sid)
+            if verified is not None:  # the user's own conversation, whatever id is presented
+                session_id = sender = conversation_id(verified)
+            else:
+                session_id, sender = self.open_session(data)
             self.senders[sid] = sender
             if self.session_persistence:
                 await sio.enter_room(sid, sender, namespace=self.namespace)
@@ -86,11 +123,14 @@ class SocketIOChannel(SocketIOInput):
 
         return webhook
 
-    def accepts(self, auth: dict | None) -> bool:
-        if not self.jwt_key:
-            return True
+    def admit(self, auth: Any) -> Identity | Refusal | None:
+        """The verified user, the refusal, or None for an allowed anonymous client."""
+        if self.verifier is None:
+            self.verifier = self.build_verifier()
         token = auth.get("token") if isinstance(auth, dict) else None
-        return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+        if token is None and not self.verifier.required:
+            return None
+        return self.verifier.verify(token)
 
     def open_session(self, data: Any) -> tuple[str, str]:
         """(session id to confirm, conversation id): the presented one if signed, else new."""
@@ -107,7 +147,11 @@ class SocketIOChannel(SocketIOInput):
         self, sid: str, data: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         assert self.sio is not None
-        sender = self.senders.get(sid) if self.session_persistence else sid
+        verified = self.identities.get(sid)
+        if verified is not None:
+            sender: str | None = conversation_id(verified)
+        else:
+            sender = self.senders.get(sid) if self.session_persistence else sid
         if sender is None or not isinstance(data, dict):
             logger.warning("socket.io: dropped a message without a session or not an object")
             return
@@ -121,5 +165,5 @@ class SocketIOChannel(SocketIOInput):
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         await on_new_message(
             UserMessage(checked.text, output, sender, input_channel=self.name(),
-                        metadata=metadata_of(data))
+                        metadata=message_metadata(metadata_of(data), self.identities.get(sid)))
         )

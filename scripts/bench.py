@@ -37,16 +37,16 @@ from serving.stack import (  # noqa: E402
 )
 
 TODAY = "2026-11-20"
-# (message, words the answer must contain): turn 6 confirms the ticket.
+# (message, words the answer must contain): turn 7 confirms the ticket.
 CONVERSATION = [
     ("bonjour", "Bonjour"),
     ("mon virement n'est pas arrivé alors que la facture est payée", "statut de votre facture"),
     ("payée", "Depuis quelle date"),
     ("le 2 novembre", "Quel mois de facturation"),
-    ("octobre", "Voici votre demande"),
+    ("octobre", "À quelle adresse email"),
+    ("mentor@example.org", "Voici votre demande"),
     ("/affirm", "OC-"),
     ("comment devenir mentor ?", "devenir mentor"),
-    ("/thank", ""),
     ("merci beaucoup", ""),
     ("au revoir", ""),
 ]

@@ -21,12 +21,26 @@ case "$PROFILE" in
   production)
     ENDPOINTS=deploy/endpoints.production.yml; CREDENTIALS=deploy/credentials.production.yml
     CORS=${OCBOT_CORS_ORIGIN:?set OCBOT_CORS_ORIGIN to the mentor space origin}
-    : "${OCBOT_SESSION_SECRET:?set OCBOT_SESSION_SECRET (shared by every Rasa server)}" ;;
+    : "${OCBOT_SESSION_SECRET:?set OCBOT_SESSION_SECRET (shared by every Rasa server)}"
+    if [ -z "${OCBOT_IDENTITY_SECRET:-}" ] && [ -z "${OCBOT_IDENTITY_PUBLIC_KEY:-}" ]; then
+      echo "set OCBOT_IDENTITY_SECRET (or OCBOT_IDENTITY_PUBLIC_KEY): the mentor space signs who is asking"
+      exit 2
+    fi ;;
   *) echo "OCBOT_PROFILE must be local or production (got '$PROFILE')"; exit 2 ;;
 esac
 
+# The local demo signs a token for a demo mentor (scripts/serve_web.py) with a development
+# secret kept under var/; OCBOT_IDENTITY_SECRET, when set, makes a valid token mandatory instead.
+if [ "$PROFILE" = local ] && [ -z "${OCBOT_IDENTITY_SECRET:-}" ] && [ -z "${OCBOT_IDENTITY_PUBLIC_KEY:-}" ]; then
+  [ -s var/identity-dev.key ] || .venv/bin/python -c "import secrets; print(secrets.token_hex(32))" > var/identity-dev.key
+  OCBOT_IDENTITY_DEV_SECRET=$(cat var/identity-dev.key)
+  export OCBOT_IDENTITY_DEV_SECRET
+fi
+
 # A typo in rules/ stops here, loudly, before any server starts.
 .venv/bin/python -m actions.business
+# Personal data past the retention (rules/general.yml) is deleted before serving anyone.
+.venv/bin/python -m actions.privacy purge || echo "privacy purge failed; see above"
 
 .venv/bin/python -m serving.action_server --port "$ACTION_PORT" >var/actions.log 2>&1 &
 ACTIONS_PID=$!
@@ -55,13 +69,17 @@ if [ -n "${SLACK_BOT_TOKEN:-}" ] && [ -n "${SLACK_SIGNING_SECRET:-}" ]; then
 fi
 
 WEB_PORT=${WEB_PORT:-8080}
-.venv/bin/python scripts/serve_web.py "$WEB_PORT" >var/web.log 2>&1 &
+# In production the sample page must not hand out tokens signed with the real secret.
+WEB_ENV=()
+[ "$PROFILE" = production ] && WEB_ENV=(env -u OCBOT_IDENTITY_SECRET -u OCBOT_IDENTITY_DEV_SECRET)
+"${WEB_ENV[@]}" .venv/bin/python scripts/serve_web.py "$WEB_PORT" >var/web.log 2>&1 &
 WEB_PID=$!
 
 echo "Assistant starting on http://127.0.0.1:$RASA_PORT (profile: $PROFILE)"
-echo "  Web chat:  http://localhost:$WEB_PORT/  (sample Espace mentor page with the widget)"
+echo "  Web chat:  http://localhost:$WEB_PORT/  (sample Espace mentor page, signed in as a demo mentor)"
 echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
 echo "             {\"sender\": \"me\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
+echo "             (anonymous; with Authorization: Bearer <token> the token says who is asking)"
 echo "  socket.io: http://127.0.0.1:$RASA_PORT/socket.io"
 echo "  Actions log: var/actions.log.  Ctrl-C stops both servers."
 # No --enable-api: Rasa's HTTP API (conversations, model, ...) stays off.

@@ -2,7 +2,12 @@
  * OpenClassrooms support assistant: chat widget for Rasa's REST channel.
  * Vanilla JS, no dependency, no build step. Embed with:
  *   <link rel="stylesheet" href="widget.css">
- *   <script src="widget.js" data-role="mentor" data-rasa-url="https://bot.example" defer></script>
+ *   <script src="widget.js" data-token="<signed JWT>" data-rasa-url="https://bot.example" defer></script>
+ * data-token is the signed-in user's identity token, signed by the mentor space's backend (see
+ * README "Signed identity"); it is sent as `Authorization: Bearer` with every message. When the
+ * page defines `window.ocbotGetToken()` (returning a token, or a Promise of one), the widget asks
+ * it for a fresh token before each message, so a short-lived token never runs out. Without a
+ * token the widget is anonymous and `data-role` (mentor/coach) is sent as metadata.
  *
  * Security rule of this file: message content (bot or user) only ever reaches the page through
  * textContent / createTextNode / createElement. No HTML string is ever built from a message, so a
@@ -11,7 +16,7 @@
 (function () {
   "use strict";
 
-  var STORE_KEY = "ocbot.widget.v1";
+  var STORE_PREFIX = "ocbot.widget.v1";
   var MAX_KEPT = 200; // messages kept in localStorage: enough for a conversation, bounded size
   var TIMEOUT_MS = 60000; // a ticket confirmation can take a few seconds; give up after a minute
   var ERROR_TEXT = "Le service est momentanément indisponible, réessayez dans un instant.";
@@ -23,6 +28,7 @@
   var script = document.currentScript || document.querySelector('script[src$="widget.js"]');
   var data = (script && script.dataset) || {};
   var role = data.role === "mentor" || data.role === "coach" ? data.role : null;
+  var pageToken = data.token || null;
   var rasaUrl = (queryRasaUrl() || data.rasaUrl || "http://localhost:5005").replace(/\/+$/, "");
 
   // `?rasa=` exists for tests and local demos. It is honoured only for loopback addresses: a
@@ -38,6 +44,30 @@
       return null;
     }
   }
+
+  // ---- identity -----------------------------------------------------------------------------
+  // The token's `sub`, read without checking the signature (the server checks it): only to keep
+  // each signed-in user's history apart in this browser.
+  function tokenSubject(token) {
+    try {
+      var part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+      var sub = JSON.parse(window.atob(part + "===".slice((part.length + 3) % 4))).sub;
+      return typeof sub === "string" ? sub : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function currentToken() {
+    if (typeof window.ocbotGetToken !== "function") return Promise.resolve(pageToken);
+    return Promise.resolve(window.ocbotGetToken()).then(function (token) {
+      if (typeof token === "string" && token) pageToken = token;
+      return pageToken;
+    }, function () { return pageToken; });
+  }
+
+  var subject = pageToken ? tokenSubject(pageToken) : null;
+  var STORE_KEY = subject ? STORE_PREFIX + ".user." + subject : STORE_PREFIX;
 
   // ---- state (kept in localStorage so a page change or reload keeps the conversation) -------
   function newSenderId() {
@@ -191,18 +221,23 @@
 
   // ---- talking to Rasa -------------------------------------------------------------------------
   function post(text) {
-    var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
-    var body = { sender: state.sender, message: text, metadata: role ? { role: role } : {} };
-    return fetch(rasaUrl + "/webhooks/rest/webhook", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      signal: controller ? controller.signal : undefined,
-    }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
-      return response.json();
-    }).finally(function () { clearTimeout(timer); });
+    return currentToken().then(function (token) {
+      var controller = window.AbortController ? new AbortController() : null;
+      var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+      // Under a token the server ignores the sender and the metadata: the token says who.
+      var body = { sender: state.sender, message: text, metadata: role ? { role: role } : {} };
+      var headers = { "Content-Type": "application/json" };
+      if (token) headers.Authorization = "Bearer " + token;
+      return fetch(rasaUrl + "/webhooks/rest/webhook", {
+        method: "POST",
+        headers: headers,
+        body: JSON.stringify(body),
+        signal: controller ? controller.signal : undefined,
+      }).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }).finally(function () { clearTimeout(timer); });
+    });
   }
 
   // `shown` is what the user's bubble says (a button's title), `sent` what Rasa receives.
@@ -281,7 +316,9 @@
     if (event.key === "Escape") { event.preventDefault(); setOpen(false, launcher); }
   });
   reset.addEventListener("click", function () {
-    // A new sender id gives a fresh conversation on the Rasa side too (no half-filled form).
+    // Anonymous: a new sender id gives a fresh conversation on the Rasa side too (no half-filled
+    // form). Signed in, the server keeps the user's one conversation (user:<sub>); only what
+    // this browser shows is cleared.
     state = { sender: newSenderId(), messages: [], open: true };
     save();
     renderAll();

@@ -95,6 +95,8 @@ class Rules:
     application_followup: ApplicationFollowup
     referral: Referral
     discount: Discount
+    # Days a conversation is kept after its last message (python -m actions.privacy purge).
+    personal_data_retention_days: int = field(metadata=_range(1, 3650))
 
 
 def build(cls: type, data: Any, where: str) -> Any:

@@ -6,6 +6,7 @@ import builtins
 import copy
 import dataclasses
 import threading
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from actions.tickets.model import (
     as_utc,
     utc_now,
 )
-from actions.tickets.store import ForwardingMarks, UnknownTicket
+from actions.tickets.store import ForwardingMarks, UnknownTicket, belongs_to
 
 
 def _copy(ticket: Ticket) -> Ticket:
@@ -89,6 +90,23 @@ class InMemoryTicketStore(ForwardingMarks):
         with self._lock:
             tickets = sorted(self._by_reference.values(), key=lambda ticket: ticket.id)
             return [_copy(ticket) for ticket in tickets]
+
+    def strip_transcripts(self, created_before: datetime) -> int:
+        with self._lock:
+            stale = [t for t in self._by_reference.values()
+                     if t.created_at < as_utc(created_before) and t.status != STATUS_PENDING
+                     and t.transcript]
+            for ticket in stale:
+                self._by_reference[ticket.reference] = dataclasses.replace(ticket, transcript=[])
+            return len(stale)
+
+    def erase(self, person: str, sender_ids: Collection[str] = ()) -> int:
+        with self._lock:
+            gone = [t for t in self._by_reference.values() if belongs_to(t, person, sender_ids)]
+            for ticket in gone:
+                del self._by_reference[ticket.reference]
+                del self._reference_by_key[ticket.idempotency_key]  # as a deleted SQL row
+            return len(gone)
 
     def _find(self, reference: str) -> Ticket:
         ticket = self._by_reference.get(reference)

@@ -17,6 +17,12 @@ STATUS_FORWARDED = "forwarded"
 STATUS_REJECTED = "rejected"
 STATUSES = (STATUS_STORED, STATUS_PENDING, STATUS_FORWARDED, STATUS_REJECTED)
 
+# How the requester is known: a signed token or Slack's profile, typed by the user, not at all.
+IDENTITY_VERIFIED = "verified"
+IDENTITY_DECLARED = "declared"
+IDENTITY_NONE = "none"
+IDENTITIES = (IDENTITY_VERIFIED, IDENTITY_DECLARED, IDENTITY_NONE)
+
 # The SQL column's size: refusing here keeps the in-memory fake as strict as the database.
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 
@@ -75,8 +81,13 @@ class NewTicket:
     idempotency_key: str
     requester_email: str | None = None
     files: tuple[AttachedFile, ...] = ()
+    requester_name: str | None = None
+    user_id: str | None = None
+    identity: str = IDENTITY_NONE
 
     def __post_init__(self) -> None:
+        if self.identity not in IDENTITIES:
+            raise ValueError(f"identity must be one of {IDENTITIES}")
         # An empty key would make every ticket a duplicate of the first one.
         if not self.idempotency_key:
             raise ValueError("idempotency_key must not be empty")
@@ -102,6 +113,9 @@ class Ticket:
     created_at: datetime
     status: str
     requester_email: str | None = None
+    requester_name: str | None = None
+    user_id: str | None = None
+    identity: str = IDENTITY_NONE
     forward_attempts: int = 0
     next_attempt_at: datetime | None = None
     last_error: str | None = None
@@ -124,6 +138,9 @@ class Ticket:
             status=status,
             requester_email=new.requester_email,
             attachments=tuple(file.attachment for file in new.files),
+            requester_name=new.requester_name,
+            user_id=new.user_id,
+            identity=new.identity,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,6 +155,9 @@ class Ticket:
             "transcript": copy.deepcopy(self.transcript),
             "idempotency_key": self.idempotency_key,
             "requester_email": self.requester_email,
+            "requester_name": self.requester_name,
+            "user_id": self.user_id,
+            "identity": self.identity,
             "created_at": _iso(self.created_at),
             "status": self.status,
             "forward_attempts": self.forward_attempts,

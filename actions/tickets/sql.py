@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -26,8 +26,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
+    func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import URL, Connection, Engine, Row, make_url
@@ -68,6 +72,9 @@ tickets_table = Table(
     Column("sender_id", String(255), nullable=False),
     Column("transcript", Text, nullable=False),
     Column("requester_email", String(320), nullable=True),
+    Column("requester_name", String(200), nullable=True),
+    Column("user_id", String(128), nullable=True),
+    Column("identity", String(16), nullable=False, default="none", server_default="none"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("status", String(16), nullable=False),
     Column("forward_attempts", Integer, nullable=False, default=0),
@@ -152,6 +159,25 @@ def _create_table(engine: Engine) -> None:
     except DBAPIError:
         # Another process may have created the table between the check and the CREATE.
         metadata.create_all(engine)
+    _add_missing_columns(engine)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added after a database was created (nullable or defaulted): ALTER TABLE once."""
+    present = {column["name"] for column in inspect(engine).get_columns(tickets_table.name)}
+    for column in tickets_table.columns:
+        if column.name in present:
+            continue
+        kind = column.type.compile(dialect=engine.dialect)
+        default = f" NOT NULL DEFAULT '{column.server_default.arg}'" if column.server_default \
+            else ""
+        try:
+            with engine.begin() as connection:
+                connection.execute(
+                    text(f"ALTER TABLE {tickets_table.name} ADD COLUMN {column.name} {kind}"
+                         f"{default}"))
+        except DBAPIError:  # another process added it first
+            logger.info("column %s already added", column.name)
 
 
 def _row_to_ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket:
@@ -169,6 +195,9 @@ def _row_to_ticket(row: Row, attachments: tuple[Attachment, ...] = ()) -> Ticket
         created_at=as_utc(values["created_at"]),
         status=values["status"],
         requester_email=values["requester_email"],
+        requester_name=values["requester_name"],
+        user_id=values["user_id"],
+        identity=values["identity"] or "none",
         forward_attempts=values["forward_attempts"] or 0,
         next_attempt_at=_optional_utc(values["next_attempt_at"]),
         last_error=values["last_error"],
@@ -208,6 +237,9 @@ def _new_row(new: NewTicket, created_at: datetime, status: str) -> dict[str, Any
         "sender_id": new.sender_id,
         "transcript": json.dumps(new.transcript, ensure_ascii=False),
         "requester_email": new.requester_email,
+        "requester_name": new.requester_name,
+        "user_id": new.user_id,
+        "identity": new.identity,
         "created_at": created_at,
         "status": status,
         "forward_attempts": 0,
@@ -297,6 +329,27 @@ class SqlTicketStore(ForwardingMarks):
         query = select(tickets_table).order_by(tickets_table.c.id)
         with self._begin() as connection:
             return _tickets(connection, list(connection.execute(query)))
+
+    def strip_transcripts(self, created_before: datetime) -> int:
+        column = tickets_table.c
+        statement = (
+            update(tickets_table)
+            .where(column.created_at < as_utc(created_before))
+            .where(column.status != STATUS_PENDING)
+            .where(column.transcript != "[]")
+            .values(transcript="[]")
+        )
+        with self._begin() as connection:
+            return int(connection.execute(statement).rowcount)
+
+    def erase(self, person: str, sender_ids: Collection[str] = ()) -> int:
+        column = tickets_table.c
+        condition = (column.user_id == person) | (func.lower(column.requester_email)
+                                                   == person.lower())
+        if sender_ids:
+            condition = condition | column.sender_id.in_(list(sender_ids))
+        with self._begin() as connection:
+            return int(connection.execute(delete(tickets_table).where(condition)).rowcount)
 
     def _insert(self, new: NewTicket, created_at: datetime, status: str) -> int:
         with self._begin() as connection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -85,3 +86,20 @@ class TicketStore(Protocol):
     def attachment_data(self, reference: str, sha256: str) -> bytes:
         """The bytes of a file attached to the ticket; UnknownTicket or KeyError when absent."""
         ...
+
+    def strip_transcripts(self, created_before: datetime) -> int:
+        """Empty the transcript of tickets created before the date, except those still waiting
+        to be forwarded; the number of tickets changed (0 when run again)."""
+        ...
+
+    def erase(self, person: str, sender_ids: Collection[str] = ()) -> int:
+        """Delete the tickets of a person (user id or e-mail, any case) or of those
+        conversations; the number deleted."""
+        ...
+
+
+def belongs_to(ticket: Ticket, person: str, sender_ids: Collection[str]) -> bool:
+    """The rule `erase` applies, shared by every store."""
+    email = (ticket.requester_email or "").lower()
+    return ticket.user_id == person or (bool(email) and email == person.lower()) \
+        or ticket.sender_id in sender_ids

@@ -126,7 +126,8 @@ def build_payload(ticket: Ticket, uploads: tuple[str, ...] = (),
     }
     if ticket.requester_email:
         # Zendesk creates the requester when unknown, and needs a name for that.
-        fields["requester"] = {"email": ticket.requester_email, "name": ticket.requester_email}
+        fields["requester"] = {"email": ticket.requester_email,
+                               "name": ticket.requester_name or ticket.requester_email}
     return {"ticket": fields}
 
 

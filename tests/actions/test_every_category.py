@@ -29,6 +29,7 @@ ANSWERS = {
     "url": "https://openclassrooms.com/fr/mentorship/sessions/123",
     "text": "le détail de ma demande",
 }
+EMAIL = "prenom.nom@exemple.fr"  # asked last: the user is anonymous (no token in the metadata)
 CATALOG = load_catalog()
 CASES = [(c, r) for c in CATALOG.categories for r in ("mentor", "coach")]
 
@@ -44,7 +45,7 @@ def fill(slots: dict) -> tuple[dict, list[str]]:
         if field is None:
             return slots, asked
         asked.append(field)
-        text = ANSWERS[CATALOG.fields[field].kind]
+        text = EMAIL if field == "requester_email" else ANSWERS[CATALOG.fields[field].kind]
         turn = [{"event": "user", "text": text, "timestamp": 1.0},
                 {"event": "slot", "name": field, "value": text}]
         tracker = make_tracker(slots, intent="inform", text=text, events=turn,
@@ -63,7 +64,7 @@ def test_category_is_collected_confirmed_and_stored(store, category, role):
     slots.update(slot_events(start))
     slots, asked = fill(slots)
     expected = CATALOG.categories[category].details_for(role)
-    assert asked == list(expected)
+    assert asked == [*expected, "requester_email"]
 
     dispatcher = CollectingDispatcher()
     summary = asyncio.run(ActionAfterForm().run(dispatcher, make_tracker(slots), {}))
@@ -76,3 +77,4 @@ def test_category_is_collected_confirmed_and_stored(store, category, role):
     assert (ticket.category, ticket.role) == (category, role)
     assert list(ticket.details) == list(expected)
     assert all(value for value in ticket.details.values())
+    assert (ticket.requester_email, ticket.identity) == (EMAIL, "declared")

@@ -33,6 +33,7 @@ SEED_THRESHOLDS = [
     ("application_followup.business_days", {"mentor": 3, "coach": 7}),
     ("referral.min_sessions", 5),
     ("discount.percent", 20),
+    ("personal_data_retention_days", 90),
     ("discount.eligible_funding", ("self",)),
     (
         "student_late.alert_cases",
@@ -69,9 +70,10 @@ def test_untouched_copy_loads_like_the_real_folder(folder: Path) -> None:
         ("general.yml", "timezone", "timezone"),
         ("applications.yml", "referral.min_sessions", "min_sessions"),
         ("applications.yml", "discount.eligible_funding", "eligible_funding"),
+        ("general.yml", "personal_data_retention_days", "personal_data_retention_days"),
     ],
     ids=["usual_day", "last_waiting_day", "payment", "justification_hours", "alert_cases",
-         "timezone", "min_sessions", "eligible_funding"],
+         "timezone", "min_sessions", "eligible_funding", "retention"],
 )
 def test_removed_key_fails_naming_it(folder: Path, name: str, dotted: str, key: str) -> None:
     """A key removed from a rules file is reported as missing, by name: no silent default."""
@@ -138,9 +140,11 @@ def test_wrong_type_fails_naming_the_key(folder: Path, name: str, dotted: str, v
         ("students.yml", "absences.consecutive_for_alert", 0),
         ("applications.yml", "application_followup.business_days.mentor", 0),
         ("applications.yml", "discount.percent", 101),
+        ("general.yml", "personal_data_retention_days", 0),
+        ("general.yml", "personal_data_retention_days", 4000),
     ],
     ids=["usual-day-0", "usual-day-40", "last-day-29", "deadline-0", "bank-delay-negative",
-         "absences-0", "business-days-0", "percent-101"],
+         "absences-0", "business-days-0", "percent-101", "retention-0", "retention-4000"],
 )
 def test_out_of_range_number_fails(folder: Path, name: str, dotted: str, value: int) -> None:
     """A whole number outside its allowed range (day 0, day 40 of a month...) fails."""

@@ -41,3 +41,14 @@ def test_well_formed_bodies_pass(body):
 def test_malformed_bodies_are_refused_with_a_reason(body, reason):
     """Wrong shapes get a reason naming the field, never a crash further in."""
     assert reason in body_problem(body)
+
+
+def test_signed_in_body_needs_no_sender():
+    """Under a token the sender is not read, so a body without one passes."""
+    assert body_problem({"message": "Bonjour"}, signed_in=True) is None
+
+
+def test_anonymous_sender_cannot_take_a_signed_in_users_id():
+    """`user:` ids are the conversations of signed-in users: refused from anonymous clients."""
+    assert "signed-in" in body_problem({"sender": "user:u-42", "message": "Bonjour"})
+    assert "signed-in" in body_problem({"sender": "slack:U123", "message": "Bonjour"})

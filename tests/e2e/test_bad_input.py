@@ -121,6 +121,7 @@ def test_odd_ticket_details_are_stored_verbatim_and_listed(servers, tmp_path):
     detail = "'; DROP TABLE tickets; -- <script>alert(1)</script> 🙂"
     say(base, me, "/request_human", role="mentor")
     say(base, me, detail, role="mentor")
+    say(base, me, "mentor@example.org", role="mentor")
     created = texts(say(base, me, "/affirm", role="mentor"))
     assert "OC-" in created
     tickets = list_tickets(f"sqlite:///{db}")

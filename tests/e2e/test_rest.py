@@ -25,10 +25,26 @@ def test_invoice_call_on_the_7th_opens_a_ticket_for_the_previous_month(servers):
     """On the 7th the rule says write: the ticket flow starts for October."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-07")
-    reply = texts(say(base, sender(), "je n'ai pas reçu mon appel à facturation", role="mentor"))
+    me = sender()
+    reply = texts(say(base, me, "je n'ai pas reçu mon appel à facturation", role="mentor"))
     assert "Nous sommes le 7" in reply
     assert "octobre 2026" in reply
-    assert "Voici votre demande" in reply  # the month was known: straight to the summary
+    # The month was known: only the address to answer to is asked (anonymous), then the summary.
+    assert "À quelle adresse e-mail" in reply
+    summary = texts(say(base, me, "camille@example.org", role="mentor"))
+    assert "à l'adresse camille@example.org" in summary
+    assert "Voici votre demande" in summary
+
+
+def test_malformed_email_is_asked_again(servers):
+    """An answer that is no address gets the French explanation and the question again."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-07")
+    me = sender()
+    say(base, me, "je n'ai pas reçu mon appel à facturation", role="mentor")
+    reply = texts(say(base, me, "camille chez example", role="mentor"))
+    assert "Je n'ai pas reconnu une adresse e-mail" in reply
+    assert "À quelle adresse e-mail" in reply
 
 
 def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
@@ -38,6 +54,7 @@ def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
     actions.start(OCBOT_TODAY="2026-11-09", TICKETS_DB_URL=f"sqlite:///{db}")
     me = sender()
     say(base, me, "je n'ai pas reçu mon appel à facturation", role="coach")
+    say(base, me, "coach@example.org", role="coach")
     reply = texts(say(base, me, "/affirm", role="coach"))
     assert "OC-2026-" in reply
     again = texts(say(base, me, "/affirm", role="coach"))
@@ -46,6 +63,8 @@ def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
     assert [(t["category"], t["role"], t["sender_id"]) for t in tickets] == [
         ("invoice_call_missing", "coach", me)]
     assert tickets[0]["details"] == {"invoice_month": "octobre 2026"}
+    assert (tickets[0]["requester_email"], tickets[0]["identity"]) == (
+        "coach@example.org", "declared")
 
 
 def test_greeting_and_small_talk(servers):

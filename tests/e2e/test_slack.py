@@ -26,7 +26,15 @@ import pytest
 from rasa.shared.exceptions import InvalidConfigException
 
 from channels.slack import DEFAULT_SLACK_API_URL, SlackChannel, resolve_settings
-from serving.stack import MODEL, ROOT, action_server, free_port, rasa_server, write_endpoints
+from serving.stack import (
+    MODEL,
+    ROOT,
+    action_server,
+    free_port,
+    list_tickets,
+    rasa_server,
+    write_endpoints,
+)
 
 GREETING = "Bonjour ! Je suis l'assistant support"
 REPLY_TIMEOUT = 60.0  # seconds for the bot's reply to reach the fake Slack
@@ -36,8 +44,14 @@ QUIET = 4.0  # seconds during which a rejected or ignored request must post noth
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+# users.info answers: the profile a workspace holds for each user (others: user_not_found).
+PEOPLE = {"U123": {"email": "u123@example.org", "real_name": "Ulysse Cent"},
+          "U555": {"email": "claire.m@example.org", "real_name": "Claire Moreau"}}
+
+
 class FakeSlackApi:
-    """Slack's Web API on 127.0.0.1: records every call, answers {"ok": true}."""
+    """Slack's Web API on 127.0.0.1: records every call; chat.postMessage answers {"ok": true},
+    users.info answers from PEOPLE."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
@@ -45,6 +59,25 @@ class FakeSlackApi:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                path, _, query = self.path.partition("?")
+                args = {k: v[0] for k, v in urllib.parse.parse_qs(query).items()}
+                with fake.lock:
+                    fake.calls.append({"path": path, "args": args,
+                                       "auth": self.headers.get("Authorization")})
+                user = args.get("user", "")
+                if path.endswith("/users.info") and user in PEOPLE:
+                    answer = {"ok": True, "user": {"id": user, "team_id": "T1",
+                                                   "profile": PEOPLE[user]}}
+                else:
+                    answer = {"ok": False, "error": "user_not_found"}
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if (self.headers.get("Content-Type") or "").startswith("application/json"):
@@ -88,6 +121,7 @@ class SlackRasa:
     secret: str
     slack: FakeSlackApi
     log: Path  # Rasa's output, to read when a test fails
+    tickets_url: str
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +141,15 @@ def slack_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackRasa]:
     )
     secret = secrets.token_hex(16)
     actions = action_server(action_port, work / "actions.log")
-    actions.start(TICKETS_DB_URL=f"sqlite:///{work / 'tickets.db'}")
+    tickets_url = f"sqlite:///{work / 'tickets.db'}"
+    actions.start(TICKETS_DB_URL=tickets_url, OCBOT_TODAY="2026-11-07")
     rasa = rasa_server(rasa_port, endpoints, credentials, work / "rasa.log")
     base = f"http://127.0.0.1:{rasa_port}"
     rasa.health = f"{base}/webhooks/slack/"  # the Slack blueprint is mounted
     try:
         rasa.start(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=secret,
-                   SLACK_API_URL=slack.url, SLACK_CHANNEL="")
-        yield SlackRasa(base, secret, slack, work / "rasa.log")
+                   SLACK_API_URL=slack.url, SLACK_CHANNEL="", SLACK_TEAM_ID="T1")
+        yield SlackRasa(base, secret, slack, work / "rasa.log", tickets_url)
     finally:
         rasa.stop()
         actions.stop()
@@ -122,10 +157,11 @@ def slack_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackRasa]:
         slack.server.server_close()
 
 
-def message_event(text: str, user: str = "U123", channel: str = "C123") -> dict[str, Any]:
+def message_event(text: str, user: str = "U123", channel: str = "C123",
+                  team: str = "T1") -> dict[str, Any]:
     """An Events API `event_callback` for a direct message to the bot."""
     return {
-        "token": "legacy-verification-token", "team_id": "T1", "api_app_id": "A1",
+        "token": "legacy-verification-token", "team_id": team, "api_app_id": "A1",
         "type": "event_callback", "event_id": f"Ev{secrets.token_hex(5)}",
         "event_time": int(time.time()), "authorizations": [{"user_id": "UBOT"}],
         "event": {"type": "message", "channel_type": "im", "user": user, "channel": channel,
@@ -265,12 +301,55 @@ def test_malformed_signed_body_is_refused_without_a_server_error(
     assert_nothing_posted(slack_rasa.slack, before)
 
 
+def wait_for_text(slack: FakeSlackApi, before: int, text: str, seconds: float) -> str:
+    """The first message posted after `before` that contains `text`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for post_ in slack.posts()[before:]:
+            if text in post_["args"].get("text", ""):
+                return post_["args"]["text"]
+        time.sleep(0.2)
+    raise TimeoutError(f"no post containing {text!r} within {seconds} s: {slack.posts()[before:]}")
+
+
+def test_event_from_another_workspace_is_refused(slack_rasa: SlackRasa) -> None:
+    """A correctly signed event whose team_id is not SLACK_TEAM_ID: 403, nothing posted."""
+    slack = slack_rasa.slack
+    before = len(slack.posts())
+    status, _, _ = post(slack_rasa, message_event("bonjour", user="U777", team="T999"))
+    assert status == 403
+    assert_nothing_posted(slack, before)
+    assert not [c for c in slack.calls if c["args"].get("user") == "U777"]  # not even looked up
+
+
+def test_slack_ticket_names_the_slack_user(slack_rasa: SlackRasa) -> None:
+    """A ticket opened in Slack carries the profile's e-mail and real name, verified."""
+    slack = slack_rasa.slack
+    before = len(slack.posts())
+    assert post(slack_rasa, message_event("je n'ai pas reçu mon appel à facturation",
+                                          user="U555", channel="D555"))[0] == 200
+    wait_for_text(slack, before, "Voici votre demande", REPLY_TIMEOUT)
+    said = "\n".join(p["args"]["text"] for p in slack.posts()[before:])
+    assert "à l'adresse claire.m@example.org" in said  # not asked: Slack's profile gave it
+    assert "À quelle adresse e-mail" not in said
+    before = len(slack.posts())
+    post(slack_rasa, message_event("/affirm", user="U555", channel="D555"))
+    wait_for_text(slack, before, "OC-2026-", REPLY_TIMEOUT)
+    [ticket] = [t for t in list_tickets(slack_rasa.tickets_url) if t["sender_id"] == "slack:U555"]
+    assert (ticket["requester_email"], ticket["requester_name"], ticket["user_id"],
+            ticket["identity"]) == ("claire.m@example.org", "Claire Moreau", "U555", "verified")
+    lookups = [c for c in slack.calls if c["path"].endswith("/users.info")
+               and c["args"].get("user") == "U555"]
+    assert len(lookups) == 1  # two messages, one users.info call: the profile is cached
+
+
 # ---- no server ------------------------------------------------------------------------------
 
 def test_empty_credentials_are_read_from_the_environment() -> None:
     """Empty credentials values fall back to SLACK_* variables; values that are set win."""
     environ = {"SLACK_BOT_TOKEN": "xoxb-env", "SLACK_SIGNING_SECRET": "env-secret",
-               "SLACK_CHANNEL": "C-env", "SLACK_API_URL": "http://127.0.0.1:9/api/"}
+               "SLACK_CHANNEL": "C-env", "SLACK_API_URL": "http://127.0.0.1:9/api/",
+               "SLACK_TEAM_ID": "T-env"}
     settings = resolve_settings(
         {"slack_token": None, "slack_signing_secret": "", "slack_channel": "C-yaml"}, environ
     )
@@ -283,8 +362,15 @@ def test_empty_credentials_are_read_from_the_environment() -> None:
 
 def test_slack_api_url_defaults_to_slack() -> None:
     """Without SLACK_API_URL the replies go to Slack's real Web API."""
-    settings = resolve_settings(None, {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y"})
+    settings = resolve_settings(None, {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y",
+                                       "SLACK_TEAM_ID": "T1"})
     assert settings["slack_api_url"] == DEFAULT_SLACK_API_URL == "https://slack.com/api/"
+
+
+def test_missing_team_id_is_refused() -> None:
+    """No SLACK_TEAM_ID: the channel refuses to start (it would serve any workspace)."""
+    with pytest.raises(InvalidConfigException, match="SLACK_TEAM_ID"):
+        resolve_settings(None, {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y"})
 
 
 def test_missing_signing_secret_is_refused() -> None:
@@ -295,7 +381,7 @@ def test_missing_signing_secret_is_refused() -> None:
 
 def test_plain_http_api_url_off_loopback_is_refused() -> None:
     """The bot token must not travel in clear text: http SLACK_API_URL only on loopback."""
-    environ = {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y",
+    environ = {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y", "SLACK_TEAM_ID": "T1",
                "SLACK_API_URL": "http://example.org/api/"}
     with pytest.raises(InvalidConfigException, match="SLACK_API_URL"):
         resolve_settings(None, environ)
@@ -308,6 +394,7 @@ def test_channel_built_from_environment_posts_to_slack_api_url(
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-env")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "env-secret")
     monkeypatch.delenv("SLACK_CHANNEL", raising=False)
+    monkeypatch.setenv("SLACK_TEAM_ID", "T1")
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
     channel = SlackChannel.from_credentials({"slack_token": None, "slack_signing_secret": None})
     assert isinstance(channel, SlackChannel)

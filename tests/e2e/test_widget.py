@@ -194,10 +194,13 @@ def test_pas_vraiment_offers_closest_topics_and_a_request(page):
 
 
 def test_ticket_end_to_end_gives_a_reference(page):
-    """Button, typed details, summary, "Confirmer": the confirmation carries OC-2026-."""
+    """Button, typed details, an e-mail (anonymous page), summary, "Confirmer": OC-2026-."""
     start_visio_ticket(page)
     ask(page, "Le son coupe toutes les deux minutes")
     ask(page, "https://openclassrooms.com/fr/sessions/123")
+    bot_says(page, "À quelle adresse e-mail")
+    ask(page, "camille@example.org")
+    bot_says(page, "vous répondra par e-mail à l'adresse camille@example.org")
     bot_says(page, "Voici votre demande « Visioconférence »")
     page.get_by_role("button", name="Confirmer").click()
     bot_says(page, "OC-2026-")
@@ -221,6 +224,7 @@ def test_markup_in_messages_is_shown_as_text(page):
     start_visio_ticket(page)
     ask(page, f"Le son coupe {XSS}")
     ask(page, "https://openclassrooms.com/fr/sessions/123")
+    ask(page, "camille@example.org")
     bot_says(page, "Voici votre demande")
     expect(page.locator(".ocbot-user").filter(has_text=XSS)).to_have_count(1)
     expect(page.locator(".ocbot-bot").filter(has_text=XSS)).to_have_count(1)
@@ -233,6 +237,8 @@ def test_links_in_bot_text_are_safe_anchors(page):
     start_visio_ticket(page)
     ask(page, "Le son coupe toutes les deux minutes")
     ask(page, "https://openclassrooms.com/fr/sessions/123")
+    ask(page, "camille@example.org")
+    bot_says(page, "Voici votre demande")
     link = page.locator(".ocbot-bot a").last
     expect(link).to_have_attribute("href", "https://openclassrooms.com/fr/sessions/123")
     expect(link).to_have_attribute("target", "_blank")

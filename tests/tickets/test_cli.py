@@ -24,7 +24,9 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def filled(db_url: str):
     store = SqlTicketStore(db_url)
-    first, _ = store.create(make_new_ticket("a"), forwarding=False)
+    first, _ = store.create(make_new_ticket("a", requester_email="alice@example.org",
+                                            requester_name="Alice", user_id="u-42",
+                                            identity="verified"), forwarding=False)
     second, _ = store.create(make_new_ticket("b", category="pause", role="coach"), forwarding=True)
     store.mark_rejected(second.reference, "HTTP 422")
     store.dispose()
@@ -63,6 +65,16 @@ def test_list_json_prints_every_ticket(db_url, filled):
     assert first["details"]["student_name"] == STUDENT_NAME
     assert first["transcript"][0]["who"] == "user"
     assert (first["status"], tickets[1]["status"]) == ("stored", "rejected")
+
+
+def test_list_json_shows_the_requester(db_url, filled):
+    """list --json names who asked and how they are known, for the support team's reply."""
+    tickets = json.loads(_main("list", "--json", env={"TICKETS_DB_URL": db_url})[1])
+    assert {k: tickets[0][k] for k in ("requester_email", "requester_name", "user_id",
+                                       "identity")} == {
+        "requester_email": "alice@example.org", "requester_name": "Alice", "user_id": "u-42",
+        "identity": "verified"}
+    assert tickets[1]["identity"] == "none"
 
 
 def test_list_json_on_a_fresh_database_is_empty(db_url):

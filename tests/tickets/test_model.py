@@ -62,3 +62,9 @@ def test_new_ticket_refuses_keys_longer_than_the_column():
     """Keys over 255 characters are refused up front, in every store alike."""
     with pytest.raises(ValueError):
         make_new_ticket("k" * 256)
+
+
+def test_unknown_identity_kind_is_refused():
+    """identity is verified, declared or none: anything else is a programming error."""
+    with pytest.raises(ValueError, match="identity"):
+        make_new_ticket(identity="trusted")

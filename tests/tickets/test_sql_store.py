@@ -75,3 +75,28 @@ def test_ids_are_not_reused_after_a_deletion(sqlite_file_store):
         connection.execute(delete(tickets_table))
     second, _ = sqlite_file_store.create(make_new_ticket("b"), forwarding=False)
     assert second.id == first.id + 1
+
+
+def test_database_from_before_the_requester_columns_is_upgraded(tmp_path):
+    """A tickets table without requester_name, user_id, identity gets them on first use."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE tickets (id INTEGER PRIMARY KEY AUTOINCREMENT, reference VARCHAR(32),"
+            " idempotency_key VARCHAR(255) NOT NULL UNIQUE, category VARCHAR(64) NOT NULL,"
+            " details TEXT NOT NULL, role VARCHAR(32), channel VARCHAR(64),"
+            " sender_id VARCHAR(255) NOT NULL, transcript TEXT NOT NULL,"
+            " requester_email VARCHAR(320), created_at DATETIME NOT NULL,"
+            " status VARCHAR(16) NOT NULL, forward_attempts INTEGER NOT NULL,"
+            " next_attempt_at DATETIME, last_error TEXT, external_id VARCHAR(64))")
+        db.execute(
+            "INSERT INTO tickets VALUES (1, 'OC-2026-000001', 'k0', 'pause', '{}', 'coach',"
+            " 'rest', 's', '[]', NULL, '2026-03-01 10:00:00', 'stored', 0, NULL, NULL, NULL)")
+    store = SqlTicketStore(f"sqlite:///{path}")
+    assert store.list()[0].identity == "none"
+    ticket, _ = store.create(make_new_ticket(user_id="u-1", identity="declared"),
+                             forwarding=False)
+    assert (store.get(ticket.reference).user_id, ticket.identity) == ("u-1", "declared")
+    store.dispose()

@@ -271,3 +271,47 @@ def test_unknown_attachment_raises(store):
         store.attachment_data(ticket.reference, "0" * 64)
     with pytest.raises(UnknownTicket):
         store.attachment_data("OC-2026-999999", "0" * 64)
+
+
+def test_requester_and_identity_are_kept(store):
+    """The requester's e-mail, name, user id and how they are known come back as given."""
+    store.create(make_new_ticket(requester_email="alice@example.org", requester_name="Alice M",
+                                 user_id="u-42", identity="verified"), forwarding=False, now=NOW)
+    [ticket] = store.list()
+    assert (ticket.requester_email, ticket.requester_name, ticket.user_id, ticket.identity) == (
+        "alice@example.org", "Alice M", "u-42", "verified")
+
+
+def test_identity_defaults_to_none(store):
+    """A ticket created without a requester says identity "none"."""
+    ticket, _ = store.create(make_new_ticket(), forwarding=False, now=NOW)
+    assert (store.get(ticket.reference).identity, ticket.requester_email) == ("none", None)
+
+
+def test_strip_transcripts_empties_old_tickets_once(store):
+    """Tickets older than the date lose their transcript (not pending ones); a rerun changes 0."""
+    old, _ = store.create(make_new_ticket("old"), forwarding=False, now=NOW)
+    waiting, _ = store.create(make_new_ticket("waiting"), forwarding=True, now=NOW)
+    recent, _ = store.create(make_new_ticket("recent"), forwarding=False,
+                             now=NOW + timedelta(days=30))
+    assert store.strip_transcripts(NOW + timedelta(days=1)) == 1
+    assert store.get(old.reference).transcript == []
+    assert store.get(old.reference).details == old.details  # what the team needs stays
+    assert store.get(waiting.reference).transcript == waiting.transcript
+    assert store.get(recent.reference).transcript == recent.transcript
+    assert store.strip_transcripts(NOW + timedelta(days=1)) == 0
+
+
+def test_erase_deletes_a_persons_tickets_by_user_id_email_or_conversation(store):
+    """By user id, by e-mail in any case, or by conversation; other people's stay."""
+    store.create(make_new_ticket("a", user_id="u-42"), forwarding=False, now=NOW)
+    store.create(make_new_ticket("b", requester_email="Alice@Example.org"), forwarding=False,
+                 now=NOW)
+    store.create(make_new_ticket("c", sender_id="conv-alice"), forwarding=False, now=NOW)
+    other, _ = store.create(make_new_ticket("d", user_id="u-7",
+                                            requester_email="bob@example.org"),
+                            forwarding=False, now=NOW)
+    assert store.erase("u-42") == 1
+    assert store.erase("alice@example.org", ["conv-alice"]) == 2
+    assert [t.reference for t in store.list()] == [other.reference]
+    assert store.erase("alice@example.org", ["conv-alice"]) == 0

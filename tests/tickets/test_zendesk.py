@@ -67,6 +67,14 @@ def test_payload_names_requester_only_when_email_known(memory_store):
     assert build_payload(ticket)["ticket"]["requester"]["email"] == "mentor@example.org"
 
 
+def test_payload_requester_carries_the_users_name(memory_store):
+    """The requester Zendesk creates is named after the user, not after the address."""
+    ticket = _pending(memory_store, requester_email="alice@example.org",
+                      requester_name="Alice Martin", identity="verified")
+    assert build_payload(ticket)["ticket"]["requester"] == {
+        "email": "alice@example.org", "name": "Alice Martin"}
+
+
 def test_payload_tags_skip_unknown_role(memory_store):
     """Without a role the tags are just the bot tag and the category."""
     ticket = _pending(memory_store, role=None)
