@@ -73,7 +73,7 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
         ]
     events = [*fresh, SlotSet("topic", topic), SlotSet("pending_topic", None),
               SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen"),
-              *feedback.ask(dispatcher, tracker, topic, plan.answer)]
+              *feedback.ask(dispatcher, tracker, topic, plan.answer or f"utter_{topic}")]
     if plan.ticket:
         dispatcher.utter_message(response="utter_offer_ticket")
     return events

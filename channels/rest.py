@@ -52,7 +52,7 @@ def body_problem(body: Any, signed_in: bool = False) -> str | None:
     sender = body.get("sender")
     if not signed_in and (not isinstance(sender, str) or not SENDER_RE.match(sender)):
         return "`sender` must be 1 to 128 letters, digits or _.:@+-"
-    if not signed_in and is_reserved_sender(sender):
+    if not signed_in and isinstance(sender, str) and is_reserved_sender(sender):
         return "`sender` ids starting with user: or slack: belong to signed-in users"
     if not isinstance(body.get("message"), str):
         return "`message` must be a string"

@@ -18,7 +18,7 @@ EXTRA_FIELD_VALUES = frozenset({"menu"})
 def payload_policy(domain: Any) -> PayloadPolicy:
     """Payloads of the domain's and the actions' buttons: our intents, `role`, `field` and
     `feedback` ("Oui, merci" / "Pas vraiment") values."""
-    roles = next(
+    roles: list[str] = next(
         (slot.values for slot in domain.slots if slot.name == "role"), []
     )
     return PayloadPolicy(

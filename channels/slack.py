@@ -198,9 +198,9 @@ class SlackChannel(SlackInput):
                 return None, None
         if not isinstance(payload, dict):
             return None, None
-        event = payload.get("event") if isinstance(payload.get("event"), dict) else {}
-        user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
-        team = payload.get("team") if isinstance(payload.get("team"), dict) else {}
+        event = _mapping(payload.get("event"))
+        user = _mapping(payload.get("user"))
+        team = _mapping(payload.get("team"))
         user_id = event.get("user") or user.get("id")
         team_id = payload.get("team_id") or team.get("id") or user.get("team_id")
         return (user_id if isinstance(user_id, str) else None,
@@ -256,3 +256,8 @@ class SlackChannel(SlackInput):
             return json.loads(request.body or b"")
         except ValueError:
             return "not JSON"
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A JSON object of the payload, or an empty one when it is something else."""
+    return value if isinstance(value, dict) else {}

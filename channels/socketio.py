@@ -137,7 +137,7 @@ class SocketIOChannel(SocketIOInput):
         assert self.signer is not None
         presented = data.get("session_id") if isinstance(data, dict) else None
         sender = self.signer.sender_of(presented)
-        if sender is not None:
+        if sender is not None and isinstance(presented, str):
             return presented, sender
         if presented:
             logger.warning("socket.io: refused an unsigned session id, issued a new session")

@@ -30,7 +30,7 @@ def group_questions(turns: Sequence[Turn], distance: float = DISTANCE) -> list[d
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(label, []).append(index)
-    result = []
+    result: list[dict[str, Any]] = []
     for members in groups.values():
         central = _central([turns[i].text for i in members]) if len(members) > 2 else 0
         example = turns[members[central]].text
@@ -41,7 +41,7 @@ def group_questions(turns: Sequence[Turn], distance: float = DISTANCE) -> list[d
             "others": list(dict.fromkeys(others))[:EXAMPLES],
             "likely_intent": guesses.most_common(1)[0][0] if guesses else None,
         })
-    result.sort(key=lambda g: (-g["count"], g["example"]))
+    result.sort(key=lambda g: (-int(g["count"]), str(g["example"])))
     return result
 
 

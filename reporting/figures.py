@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from actions.tickets.model import (
@@ -78,7 +79,7 @@ def topics_of(conversation: Conversation) -> list[str]:
 
 
 def resolution(conversations: Iterable[Conversation],
-               labels: Mapping[str, str]) -> dict[str, object]:
+               labels: Mapping[str, str]) -> dict[str, Any]:
     """Topic conversations (at least one topic answered) that ended without a ticket and
     without a "Pas vraiment", overall and per topic (a conversation counts for each topic it
     answered)."""
@@ -89,7 +90,7 @@ def resolution(conversations: Iterable[Conversation],
             by_topic[topic].append(conversation)
     rows = [{"topic": topic, "label": labels.get(topic, topic), **_rates(group)}
             for topic, group in by_topic.items()]
-    rows.sort(key=lambda r: (-r["conversations"], r["topic"]))
+    rows.sort(key=lambda r: (-int(r["conversations"]), str(r["topic"])))
     return {"overall": _rates(with_topic), "per_topic": rows}
 
 
@@ -137,19 +138,20 @@ def confidence_histogram(conversations: Iterable[Conversation],
 
 
 def feedback_by_answer(conversations: Iterable[Conversation],
-                       labels: Mapping[str, str]) -> list[dict[str, object]]:
+                       labels: Mapping[str, str]) -> list[dict[str, Any]]:
     """Answers by number of "Pas vraiment" (then share of them), with their "Oui, merci"."""
     counts: dict[tuple[str, str], Counter[bool]] = defaultdict(Counter)
     for conversation in conversations:
         for feedback in conversation.feedback:
             counts[(feedback.answer or "?", feedback.topic or "?")][feedback.helpful] += 1
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (answer, topic), count in counts.items():
         total = count[True] + count[False]
         rows.append({"answer": answer, "topic": topic, "label": labels.get(topic, topic),
                      "not_helpful": count[False], "helpful": count[True],
                      "not_helpful_share": round(count[False] / total, 4)})
-    rows.sort(key=lambda r: (-r["not_helpful"], -r["not_helpful_share"], r["answer"]))
+    rows.sort(key=lambda r: (-int(r["not_helpful"]), -float(r["not_helpful_share"]),
+                             str(r["answer"])))
     return rows
 
 

@@ -59,7 +59,7 @@ def closest_topics(
     excluded: frozenset[str] = frozenset({"out_of_scope"}),
 ) -> tuple[str, ...]:
     """The two likeliest other topics of the question, from the classifier's ranking."""
-    names = [r.get("name") for r in ranking]
+    names = [name for r in ranking if isinstance(name := r.get("name"), str)]
     return tuple(
         n for n in names if n in topics and n != answered and n not in excluded
     )[:CLOSEST]
