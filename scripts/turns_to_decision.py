@@ -36,12 +36,15 @@ def decision_responses(root: Path) -> set[str]:
             r'names = \(([^)]*)\)\s*return _prerequisites\(names, "(utter_[a-z]+)"', source):
         names |= {f"{prefix}_{fact}" for fact in re.findall(r'"([a-z_]+)"', facts)}
         names.add(f"{prefix}_ok")
+    for prefix in re.findall(r'_warned_first\(\s*"[a-z_]+",\s*"(utter_[a-z]+)"', source):
+        names |= {f"{prefix}_write", f"{prefix}_warn_first"}
     for who in ("mentor", "coach"):
         names |= {f"utter_application_{when}_{who}" for when in ("wait", "late")}
     return names
 
 
 def say(base: str, sender: str, text: str, role: str | None) -> str:
+    """The bot's last message in reply (its question, when it asks one)."""
     body: dict = {"sender": sender, "message": text}
     if role:
         body["metadata"] = {"role": role}
@@ -49,7 +52,8 @@ def say(base: str, sender: str, text: str, role: str | None) -> str:
         f"{base}/webhooks/rest/webhook", data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
-        return "\n".join(m.get("text", "") for m in json.loads(response.read()))
+        messages = [m.get("text", "") for m in json.loads(response.read()) if m.get("text")]
+    return messages[-1] if messages else ""
 
 
 def bot_actions(db: Path, sender: str) -> list[str]:
