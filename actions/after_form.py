@@ -8,7 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import context
 from actions.business.flow import CANCEL, REQUEST_TICKET
+from actions.business.turn import Step
 from actions.decision_flow import decide
 from actions.respond import respond_to_intent
 from actions.ticket_flow import requested_category, show_summary, start_ticket
@@ -21,7 +23,7 @@ def leave(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> Ev
     events = [SlotSet("interruption", None), SlotSet("flow", None), SlotSet("decision_rule", None)]
     if reason == CANCEL:
         dispatcher.utter_message(response="utter_form_cancelled")
-        return [*events, SlotSet("ticket_category", None), SlotSet("next_step", "listen")]
+        return [*events, SlotSet("ticket_category", None), context.waiting_for(Step.LISTEN)]
     if reason == REQUEST_TICKET:
         return [*events, *start_ticket(dispatcher, tracker, requested_category(tracker))]
     dispatcher.utter_message(response="utter_form_left")
@@ -45,4 +47,4 @@ class ActionAfterForm(Action):
         if tracker.get_slot("flow") == "ticket" and tracker.get_slot("ticket_category"):
             return show_summary(dispatcher, tracker)
         dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("next_step", "listen")]
+        return [context.waiting_for(Step.LISTEN)]

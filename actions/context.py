@@ -11,7 +11,9 @@ from rasa_sdk.events import SlotSet
 
 from actions.business.calendar import today as paris_today
 from actions.business.catalog import Catalog, cached_catalog
+from actions.business.fields import is_canonical
 from actions.business.rulebook import Rules, cached_rules
+from actions.business.turn import Message, State, Step
 from actions.tickets.config import store_from_env
 from actions.tickets.store import TicketStore
 
@@ -54,6 +56,42 @@ def clear(tracker: Tracker, names: Any) -> list[dict[str, Any]]:
     """Empty the slots that hold a value (a SlotSet per field on every topic would make each
     conversation's event log, and every later turn's tracker load, grow by dozens of events)."""
     return [SlotSet(name, None) for name in names if tracker.get_slot(name) is not None]
+
+
+def waiting_for(step: Step) -> dict[str, Any]:
+    """The `next_step` slot event: what the bot waits for once its turn is over."""
+    return SlotSet("next_step", step.value)
+
+
+def state_of(tracker: Tracker) -> State:
+    """Where the conversation stands, read from the slots once per turn."""
+    fields = catalog().fields
+    role = role_of(tracker)
+    category, offered = tracker.get_slot("ticket_category"), tracker.get_slot("offered_ticket")
+    details = catalog().categories
+    return State(
+        step=Step.of(tracker.get_slot("next_step")),
+        role=role,
+        topic=tracker.get_slot("topic"),
+        pending_topic=tracker.get_slot("pending_topic"),
+        offered_ticket=offered,
+        last_decision=tracker.get_slot("last_decision"),
+        ticket_category=category,
+        known={name: value for name in fields
+               if is_canonical(fields[name], value := tracker.get_slot(name))},
+        draft_fields=details[category].details_for(role) if category in details else (),
+        offered_fields=details[offered].details_for(role) if offered in details else (),
+    )
+
+
+def message_of(tracker: Tracker, intent: str) -> Message:
+    """The latest message as the classifier understood it."""
+    _, confidence = latest_intent(tracker)
+    return Message(
+        text=tracker.latest_message.get("text") or "", intent=intent, confidence=confidence,
+        role_entity=next(tracker.get_latest_entity_values("role"), None),
+        field_entity=next(tracker.get_latest_entity_values("field"), None),
+    )
 
 
 def transcript(tracker: Tracker) -> list[dict[str, Any]]:

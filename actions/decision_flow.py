@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, feedback
 from actions.business.decisions import Outcome, step
+from actions.business.turn import Step
 from actions.ticket_flow import start_ticket
 
 Events = list[dict[str, Any]]
@@ -25,7 +26,7 @@ def decide(dispatcher: CollectingDispatcher, tracker: Tracker, rule: str) -> Eve
     outcome = step(rule, context.role_of(tracker), facts, context.today(), context.rules())
     if not isinstance(outcome, Outcome):  # the form ended without every fact
         dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("flow", None), SlotSet("next_step", "listen")]
+        return [SlotSet("flow", None), context.waiting_for(Step.LISTEN)]
     dispatcher.utter_message(response=outcome.response, **outcome.values)
     if outcome.ticket:
         return [SlotSet("decision_rule", None), SlotSet("last_decision", None),
@@ -33,5 +34,5 @@ def decide(dispatcher: CollectingDispatcher, tracker: Tracker, rule: str) -> Eve
     topic = tracker.get_slot("topic")
     offer = context.catalog().topics[topic].ticket_for(context.role_of(tracker)) if topic else None
     return [SlotSet("decision_rule", None), SlotSet("last_decision", rule), SlotSet("flow", None),
-            SlotSet("offered_ticket", offer), SlotSet("next_step", "listen"),
+            SlotSet("offered_ticket", offer), context.waiting_for(Step.LISTEN),
             *feedback.ask(dispatcher, tracker, topic, outcome.response)]

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import context
 from actions.business import feedback
 from actions.business.flow import word_count
+from actions.business.turn import Step
 
 Events = list[dict[str, Any]]
 NO_FEEDBACK_TOPICS = frozenset({"out_of_scope"})  # "I cannot help with that" is no answer
@@ -109,4 +110,4 @@ def _next_steps(dispatcher: CollectingDispatcher, tracker: Tracker,
     offer = topics[pending.topic].ticket_for(context.role_of(tracker)) or "other"
     if _waiting(tracker) != "listen":
         return [SlotSet("next_step", _waiting(tracker))]  # the ticket summary still waits
-    return [SlotSet("offered_ticket", offer), SlotSet("next_step", "listen")]
+    return [SlotSet("offered_ticket", offer), context.waiting_for(Step.LISTEN)]

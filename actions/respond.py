@@ -9,17 +9,25 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, feedback
-from actions.business.dialogue import (
-    Command,
-    declared_role,
-    is_resent_confirmation,
-    read_followup,
-    read_offer_reply,
-    read_role_answer,
-)
-from actions.business.fields import is_canonical
-from actions.business.flow import SMALL_TALK, plan_topic, ticket_fields, word_count
+from actions.business.dialogue import declared_role
+from actions.business.flow import plan_topic
 from actions.business.opening import opening_facts
+from actions.business.turn import (
+    AtSummary,
+    FollowUp,
+    NewTopic,
+    OfferAccepted,
+    ResentConfirmation,
+    RoleGiven,
+    RoleNoted,
+    SideQuestion,
+    SmallTalk,
+    Step,
+    TicketAsked,
+    Turn,
+    Unsure,
+    read_turn,
+)
 from actions.decision_flow import decide
 from actions.ticket_flow import (
     create_ticket,
@@ -27,7 +35,6 @@ from actions.ticket_flow import (
     requested_category,
     show_summary,
     start_ticket,
-    summary_reply,
 )
 
 Events = list[dict[str, Any]]
@@ -55,7 +62,7 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     if plan.ask_role:
         dispatcher.utter_message(response="utter_ask_role")
         return [SlotSet("pending_topic", topic), SlotSet("opening_text", opening),
-                SlotSet("next_step", "listen")]
+                context.waiting_for(Step.LISTEN)]
     answer(dispatcher, tracker, topic)
     stated = opening_facts(opening, plan.decision, context.role_of(tracker), context.catalog(),
                            context.today(), context.rules())
@@ -69,10 +76,10 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
             *fresh,
             SlotSet("topic", topic), SlotSet("decision_rule", plan.decision),
             SlotSet("flow", "decision"), SlotSet("pending_topic", None),
-            SlotSet("next_step", "decision"),
+            context.waiting_for(Step.DECISION),
         ]
     events = [*fresh, SlotSet("topic", topic), SlotSet("pending_topic", None),
-              SlotSet("offered_ticket", plan.ticket), SlotSet("next_step", "listen"),
+              SlotSet("offered_ticket", plan.ticket), context.waiting_for(Step.LISTEN),
               *feedback.ask(dispatcher, tracker, topic, plan.answer or f"utter_{topic}")]
     if plan.ticket:
         dispatcher.utter_message(response="utter_offer_ticket")
@@ -89,95 +96,53 @@ def _declared_role(tracker: Tracker, text: str) -> Events:
 
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
-    """Any intent outside a form: topics, small talk, and replies to the bot's last question."""
+    """Any intent outside a form: what it means here is read by `read_turn`, then carried out."""
     rated = feedback.reply(dispatcher, tracker, intent)
     if rated is not None:
         return rated
-    if tracker.get_slot("next_step") == "confirm" and tracker.get_slot("ticket_category"):
-        reply = summary_reply(tracker, intent)
-        if reply.command is Command.UNCLEAR and intent in context.catalog().topics:
+    turn = read_turn(context.state_of(tracker), context.message_of(tracker, intent),
+                     context.catalog(), context.today())
+    return carry_out(dispatcher, tracker, turn)
+
+
+def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> Events:
+    """The responses and slot events of one kind of turn."""
+    match turn:
+        case AtSummary(reply):
+            return reply_to_summary(dispatcher, tracker, reply)
+        case SideQuestion(topic):
             # Answer the side question, then show the unsent ticket again: nothing is dropped.
-            answer(dispatcher, tracker, intent)
+            answer(dispatcher, tracker, topic)
             return show_summary(dispatcher, tracker)
-        return reply_to_summary(dispatcher, tracker, reply)
-    decided = tracker.get_slot("last_decision")
-    if decided:
-        followup = _follow_up(dispatcher, tracker, intent, decided)
-        if followup is not None:
-            return followup
-    answered = _answer_to_question(dispatcher, tracker, intent)
-    if answered is not None:
-        return answered
-    if intent in context.catalog().topics:
-        return respond_to_topic(dispatcher, tracker, intent)
-    if intent == "request_human" or (intent == "affirm" and tracker.get_slot("offered_ticket")):
-        return start_ticket(dispatcher, tracker, requested_category(tracker))
-    if intent == "affirm" and tracker.get_slot("next_step") == "created" and is_resent_confirmation(
-            tracker.latest_message.get("text") or ""):
-        return create_ticket(dispatcher, tracker)
-    if intent == "inform" and tracker.get_slot("pending_topic") and context.role_of(tracker):
-        return respond_to_topic(dispatcher, tracker, tracker.get_slot("pending_topic"))
-    if intent == "inform" and next(tracker.get_latest_entity_values("role"), None):
-        dispatcher.utter_message(response="utter_role_noted")
-        return [SlotSet("next_step", "listen")]
-    if intent == "nlu_fallback" or _unexpected_answer(tracker, intent):
-        return suggest_topics(dispatcher, tracker)
-    if intent in SMALL_TALK:
-        dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
-    else:
-        dispatcher.utter_message(response="utter_anything_else")
-    return [SlotSet("offered_ticket", None), SlotSet("next_step", "listen")]
-
-
-def _follow_up(
-    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, rule: str,
-) -> Events | None:
-    """A new fact for the rule just applied: the rule is applied again with it."""
-    fields = context.catalog().fields
-    known = [name for name in fields if is_canonical(fields[name], tracker.get_slot(name))]
-    _, confidence = context.latest_intent(tracker)
-    change = read_followup(tracker.latest_message.get("text") or "", intent, confidence, known,
-                           context.catalog(), context.today())
-    if change is None:
-        return None
-    tracker.slots[change.field] = change.value
-    return [SlotSet(change.field, change.value), *decide(dispatcher, tracker, rule)]
-
-
-def _answer_to_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, intent: str,
-) -> Events | None:
-    """The reply to the role question or to a ticket offer, typed as a sentence or a name."""
-    text = tracker.latest_message.get("text") or ""
-    _, confidence = context.latest_intent(tracker)
-    topics = list(context.catalog().topics)
-    pending = tracker.get_slot("pending_topic")
-    if pending and intent not in SMALL_TALK:
-        role_answer = read_role_answer(text, intent, confidence, pending, topics)
-        if role_answer:
+        case FollowUp(rule, change):
+            tracker.slots[change.field] = change.value
+            return [SlotSet(change.field, change.value), *decide(dispatcher, tracker, rule)]
+        case RoleGiven(role_answer):
             tracker.slots["role"] = role_answer.role
-            if role_answer.topic != pending:  # another question: its own words are read
-                tracker.slots["opening_text"] = None
+            if role_answer.topic != tracker.get_slot("pending_topic"):
+                tracker.slots["opening_text"] = None  # another question: its own words count
             return [SlotSet("role", role_answer.role),
                     *respond_to_topic(dispatcher, tracker, role_answer.topic)]
-    offered = tracker.get_slot("offered_ticket")
-    if offered and intent != "request_human":
-        names = ticket_fields(offered, context.role_of(tracker), context.catalog())
-        reply = read_offer_reply(text, intent, confidence, topics, names, context.catalog(),
-                                 context.today(), tracker.get_slot("topic"))
-        if reply:
-            tracker.slots.update(reply.details)
-            return [*[SlotSet(name, value) for name, value in reply.details.items()],
-                    *start_ticket(dispatcher, tracker, offered)]
-    return None
-
-
-def _unexpected_answer(tracker: Tracker, intent: str) -> bool:
-    """An 'answer' when the bot asked nothing is most likely a misread question."""
-    if intent == "inform":
-        return True
-    words = word_count(tracker.latest_message.get("text") or "")
-    return intent in ("affirm", "deny") and words > 4
+        case OfferAccepted(category, offer):
+            tracker.slots.update(offer.details)
+            return [*[SlotSet(name, value) for name, value in offer.details.items()],
+                    *start_ticket(dispatcher, tracker, category)]
+        case NewTopic(topic):
+            return respond_to_topic(dispatcher, tracker, topic)
+        case TicketAsked():
+            return start_ticket(dispatcher, tracker, requested_category(tracker))
+        case ResentConfirmation():
+            return create_ticket(dispatcher, tracker)
+        case RoleNoted():
+            dispatcher.utter_message(response="utter_role_noted")
+            return [context.waiting_for(Step.LISTEN)]
+        case Unsure():
+            return suggest_topics(dispatcher, tracker)
+        case SmallTalk(intent):
+            dispatcher.utter_message(response=SMALL_TALK_RESPONSES[intent])
+        case _:
+            dispatcher.utter_message(response="utter_anything_else")
+    return [SlotSet("offered_ticket", None), context.waiting_for(Step.LISTEN)]
 
 
 SMALL_TALK_RESPONSES = {
@@ -199,7 +164,7 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events
     ]
     buttons.append({"title": topics[FALLBACK_TOPIC].label, "payload": "/request_human"})
     dispatcher.utter_message(response="utter_suggest_topics", buttons=buttons)
-    return [SlotSet("offered_ticket", "other"), SlotSet("next_step", "listen")]
+    return [SlotSet("offered_ticket", "other"), context.waiting_for(Step.LISTEN)]
 
 
 class ActionRespond(Action):

@@ -14,11 +14,11 @@ from actions import context, requester
 from actions.business.dialogue import (
     Command,
     SummaryReply,
-    read_summary_reply,
     ticket_on_request,
 )
 from actions.business.fields import is_canonical
 from actions.business.flow import summary_lines, ticket_fields
+from actions.business.turn import Step
 from actions.outbox import kick_outbox
 from actions.tickets.config import forwarding_enabled
 from actions.tickets.model import NewTicket
@@ -67,7 +67,7 @@ def start_ticket(
         SlotSet("ticket_key", None),
         SlotSet("flow", "ticket"),
         SlotSet("offered_ticket", None),
-        SlotSet("next_step", "ticket"),
+        context.waiting_for(Step.TICKET),
     ]
 
 
@@ -95,16 +95,7 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     requester.announce(dispatcher, tracker)
     dispatcher.utter_message(response="utter_ticket_summary", category_label=label, summary=text)
     key = tracker.get_slot("ticket_key") or uuid.uuid4().hex
-    return [SlotSet("ticket_key", key), SlotSet("flow", None), SlotSet("next_step", "confirm")]
-
-
-def summary_reply(tracker: Tracker, intent: str) -> SummaryReply:
-    """How the latest message reads as a reply to the summary on screen."""
-    return read_summary_reply(
-        tracker.latest_message.get("text") or "", intent,
-        next(tracker.get_latest_entity_values("field"), None), _draft_fields(tracker),
-        context.catalog(), context.today(),
-    )
+    return [SlotSet("ticket_key", key), SlotSet("flow", None), context.waiting_for(Step.CONFIRM)]
 
 
 def _draft_fields(tracker: Tracker) -> tuple[str, ...]:
@@ -132,13 +123,13 @@ def reply_to_summary(
     if reply.command is Command.CANCEL:
         dispatcher.utter_message(response="utter_ticket_cancelled")
         return [SlotSet("ticket_category", None), SlotSet("ticket_key", None),
-                SlotSet("next_step", "listen")]
+                context.waiting_for(Step.LISTEN)]
     if reply.command is Command.EDIT and reply.field:
         edited = [SlotSet(reply.field, reply.value), *_no_longer_inferred(tracker, reply.field)]
         if reply.value:
             tracker.slots[reply.field] = reply.value
             return [*edited, *show_summary(dispatcher, tracker)]
-        return [*edited, SlotSet("flow", "ticket"), SlotSet("next_step", "ticket")]
+        return [*edited, SlotSet("flow", "ticket"), context.waiting_for(Step.TICKET)]
     if reply.command is Command.EDIT:
         buttons = [
             {"title": context.catalog().fields[name].label,
@@ -146,7 +137,7 @@ def reply_to_summary(
             for name in names
         ]
         dispatcher.utter_message(response="utter_ticket_which_field", buttons=buttons)
-        return [SlotSet("next_step", "confirm")]
+        return [context.waiting_for(Step.CONFIRM)]
     dispatcher.utter_message(response="utter_ticket_confirm_help")
     return show_summary(dispatcher, tracker)
 
@@ -184,7 +175,7 @@ def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     key = tracker.get_slot("ticket_key")
     if not key or not tracker.get_slot("ticket_category"):
         dispatcher.utter_message(response="utter_anything_else")
-        return [SlotSet("next_step", "listen")]
+        return [context.waiting_for(Step.LISTEN)]
     try:
         ticket, created = context.store().create(
             _new_ticket(tracker, key), forwarding=forwarding_enabled()
@@ -192,11 +183,11 @@ def create_ticket(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     except Exception:  # any store failure: the draft stays in the conversation, nothing is lost
         logger.exception("ticket store unavailable; draft kept for a retry")
         dispatcher.utter_message(response="utter_ticket_store_down")
-        return [SlotSet("next_step", "confirm")]
+        return [context.waiting_for(Step.CONFIRM)]
     logger.info("ticket %s %s (category %s)", ticket.reference,
                 "created" if created else "already existed", ticket.category)
     if created and forwarding_enabled():
         kick_outbox()
     response = "utter_ticket_created" if created else "utter_ticket_already_created"
     dispatcher.utter_message(response=response, reference=ticket.reference)
-    return [SlotSet("last_ticket_ref", ticket.reference), SlotSet("next_step", "created")]
+    return [SlotSet("last_ticket_ref", ticket.reference), context.waiting_for(Step.CREATED)]

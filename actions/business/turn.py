@@ -1,0 +1,206 @@
+"""What a message outside the questions means, given where the conversation stands.
+
+One pure function, `read_turn`: the conversation's state (typed, built from the tracker by the
+adapter) and the understood message in, the kind of turn out. The order of the checks is the
+order of precedence: a reply to what the bot has just asked (its summary, a fact for the rule it
+has just applied, "mentor ou coach ?", its ticket offer) comes before a new topic, and a new
+topic before small talk. actions/respond.py carries each kind of turn out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
+from datetime import date
+from enum import Enum
+
+from actions.business.catalog import Catalog
+from actions.business.dialogue import (
+    Change,
+    Command,
+    OfferReply,
+    RoleAnswer,
+    SummaryReply,
+    is_resent_confirmation,
+    read_followup,
+    read_offer_reply,
+    read_role_answer,
+    read_summary_reply,
+)
+from actions.business.flow import SMALL_TALK
+
+# An "answer" of more words than this, when the bot asked nothing, is a misread question.
+MAX_BARE_ANSWER_WORDS = 4
+
+
+class Step(Enum):
+    """What the bot waits for after its turn (the `next_step` slot the conversation rules read)."""
+
+    LISTEN = "listen"  # nothing in particular: any question
+    DECISION = "decision"  # the rule's questions (decision_form)
+    TICKET = "ticket"  # the ticket's details (ticket_form)
+    CONFIRM = "confirm"  # Confirmer / Modifier / Annuler at the summary
+    CREATED = "created"  # the ticket was sent
+
+    @classmethod
+    def of(cls, value: object) -> Step | None:
+        return next((step for step in cls if step.value == value), None)
+
+
+@dataclass(frozen=True)
+class State:
+    """Where the conversation stands, as the tracker's slots say it."""
+
+    step: Step | None = None
+    role: str | None = None
+    topic: str | None = None
+    pending_topic: str | None = None  # asked "mentor ou coach ?" for this topic
+    offered_ticket: str | None = None  # asked "Souhaitez-vous que j'ouvre une demande ?"
+    last_decision: str | None = None  # the rule just applied, without a ticket
+    ticket_category: str | None = None  # the draft on screen at the summary
+    known: Mapping[str, str] = default(default_factory=dict)  # facts read so far
+    draft_fields: tuple[str, ...] = ()  # the draft's details
+    offered_fields: tuple[str, ...] = ()  # the offered ticket's details
+
+
+@dataclass(frozen=True)
+class Message:
+    """The user's message as the classifier understood it."""
+
+    text: str
+    intent: str
+    confidence: float = 1.0
+    role_entity: str | None = None
+    field_entity: str | None = None
+
+    @property
+    def words(self) -> int:
+        return len(re.findall(r"\w+", self.text))
+
+
+@dataclass(frozen=True)
+class AtSummary:
+    """A reply to the summary: a command, typed or clicked."""
+
+    reply: SummaryReply
+
+
+@dataclass(frozen=True)
+class SideQuestion:
+    """A question asked at the summary: answered, then the summary again."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A new fact for the rule just applied: the rule runs again."""
+
+    rule: str
+    change: Change
+
+
+@dataclass(frozen=True)
+class RoleGiven:
+    """The reply to "mentor ou coach ?"."""
+
+    answer: RoleAnswer
+
+
+@dataclass(frozen=True)
+class OfferAccepted:
+    """The ticket offer accepted, with the details the reply already gives."""
+
+    category: str
+    reply: OfferReply
+
+
+@dataclass(frozen=True)
+class NewTopic:
+    topic: str
+
+
+@dataclass(frozen=True)
+class TicketAsked:
+    """"Ouvrir une demande", or a yes to the offer: the ticket the situation calls for."""
+
+
+@dataclass(frozen=True)
+class ResentConfirmation:
+    """Confirmer clicked again after the ticket was sent: the same ticket is shown."""
+
+
+@dataclass(frozen=True)
+class RoleNoted:
+    """The role said out of the blue."""
+
+
+@dataclass(frozen=True)
+class Unsure:
+    """Not understood, or an answer when nothing was asked: the likeliest topics offered."""
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    intent: str
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """Nothing to act on ("ok"): the bot says it is there for anything else."""
+
+
+Turn = (AtSummary | SideQuestion | FollowUp | RoleGiven | OfferAccepted | NewTopic | TicketAsked
+        | ResentConfirmation | RoleNoted | Unsure | SmallTalk | Nothing)
+
+
+def read_turn(state: State, message: Message, catalog: Catalog, today: date) -> Turn:
+    """The kind of turn this message makes, in the state the conversation is in."""
+    topics = list(catalog.topics)
+    if state.step is Step.CONFIRM and state.ticket_category:
+        reply = read_summary_reply(message.text, message.intent, message.field_entity,
+                                   state.draft_fields, catalog, today)
+        if reply.command is Command.UNCLEAR and message.intent in catalog.topics:
+            return SideQuestion(message.intent)
+        return AtSummary(reply)
+    if state.last_decision:
+        change = read_followup(message.text, message.intent, message.confidence,
+                               list(state.known), catalog, today)
+        if change:
+            return FollowUp(state.last_decision, change)
+    if state.pending_topic and message.intent not in SMALL_TALK:
+        role_answer = read_role_answer(message.text, message.intent, message.confidence,
+                                       state.pending_topic, topics)
+        if role_answer:
+            return RoleGiven(role_answer)
+    if state.offered_ticket and message.intent != "request_human":
+        offer = read_offer_reply(message.text, message.intent, message.confidence, topics,
+                                 state.offered_fields, catalog, today, state.topic)
+        if offer:
+            return OfferAccepted(state.offered_ticket, offer)
+    return _outside_questions(state, message, catalog)
+
+
+def _outside_questions(state: State, message: Message, catalog: Catalog) -> Turn:
+    """A message that answers none of the bot's questions."""
+    intent = message.intent
+    if intent in catalog.topics:
+        return NewTopic(intent)
+    if intent == "request_human" or (intent == "affirm" and state.offered_ticket):
+        return TicketAsked()
+    if intent == "affirm" and state.step is Step.CREATED and is_resent_confirmation(
+            message.text):
+        return ResentConfirmation()
+    if intent == "inform" and state.pending_topic and state.role:
+        return NewTopic(state.pending_topic)
+    if intent == "inform" and message.role_entity:
+        return RoleNoted()
+    bare_answer = intent == "inform" or (
+        intent in ("affirm", "deny") and message.words > MAX_BARE_ANSWER_WORDS)
+    if intent == "nlu_fallback" or bare_answer:
+        return Unsure()
+    if intent in SMALL_TALK:
+        return SmallTalk(intent)
+    return Nothing()

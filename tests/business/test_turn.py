@@ -1,0 +1,97 @@
+"""Tests for actions.business.turn: what a message means where the conversation stands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from actions.business.catalog import Catalog, load_catalog
+from actions.business.dialogue import Change, Command, OfferReply, RoleAnswer, SummaryReply
+from actions.business.turn import (
+    AtSummary,
+    FollowUp,
+    Message,
+    NewTopic,
+    Nothing,
+    OfferAccepted,
+    ResentConfirmation,
+    RoleGiven,
+    RoleNoted,
+    SideQuestion,
+    SmallTalk,
+    State,
+    Step,
+    TicketAsked,
+    Unsure,
+    read_turn,
+)
+
+TODAY = date(2026, 11, 9)
+SUMMARY = State(step=Step.CONFIRM, role="mentor", ticket_category="invoice_call_missing",
+                known={"invoice_month": "2026-10"}, draft_fields=("invoice_month",))
+AFTER_CONTACTS = State(step=Step.LISTEN, role="coach", topic="student_unresponsive",
+                       last_decision="contacts", known={"contact_attempts": "2"})
+ROLE_ASKED = State(step=Step.LISTEN, pending_topic="application_followup")
+OFFERED = State(step=Step.LISTEN, role="coach", topic="coaching_tips",
+                offered_ticket="student_disengaged", offered_fields=("student_name", "path"))
+NOTHING_ASKED = State(step=Step.LISTEN, role="mentor")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.mark.parametrize(
+    ("state", "message", "expected"),
+    [
+        (SUMMARY, Message("Confirmer", "platform_question", 0.64),
+         AtSummary(SummaryReply(Command.CONFIRM))),
+        (SUMMARY, Message("modifier le mois, c'est novembre", "inform", 0.7),
+         AtSummary(SummaryReply(Command.EDIT, "invoice_month", "2026-11"))),
+        (SUMMARY, Message("et comment facturer une prime de cooptation ?", "referral_bonus", 0.9),
+         SideQuestion("referral_bonus")),
+        (AFTER_CONTACTS, Message("finalement je l'ai relancée une troisième fois",
+                                 "student_unresponsive", 0.7),
+         FollowUp("contacts", Change("contact_attempts", "3"))),
+        (AFTER_CONTACTS, Message("j'ai un problème de visio", "videoconference_problem", 0.95),
+         NewTopic("videoconference_problem")),
+        (ROLE_ASKED, Message("je postule pour être mentor", "become_mentor", 0.9),
+         RoleGiven(RoleAnswer("mentor", "application_followup"))),
+        (OFFERED, Message("Karim Benali", "inform", 0.5),
+         OfferAccepted("student_disengaged", OfferReply(True, {"student_name": "Karim Benali"}))),
+        (OFFERED, Message("/request_human", "request_human", 1.0), TicketAsked()),
+        (NOTHING_ASKED, Message("oui", "affirm", 0.99), Nothing()),
+        (NOTHING_ASKED, Message("je veux parler à quelqu'un", "request_human", 0.99),
+         TicketAsked()),
+        (NOTHING_ASKED, Message("bonjour", "greet", 0.99), SmallTalk("greet")),
+        (NOTHING_ASKED, Message("le 3 novembre", "inform", 0.6), Unsure()),
+        (NOTHING_ASKED, Message("blabla", "nlu_fallback", 0.2), Unsure()),
+        (NOTHING_ASKED, Message("je suis mentor", "inform", 0.9, role_entity="mentor"),
+         RoleNoted()),
+        (State(step=Step.CREATED, role="mentor"), Message("/affirm", "affirm", 1.0),
+         ResentConfirmation()),
+        (State(step=Step.CREATED, role="mentor"), Message("ok", "affirm", 0.9), Nothing()),
+    ],
+    ids=["typed-confirm", "edit-with-value", "side-question", "follow-up-fact",
+         "new-topic-after-decision", "role-in-a-sentence", "name-after-offer", "offer-button",
+         "bare-yes", "person-asked", "small-talk", "answer-to-nothing", "not-understood",
+         "role-out-of-the-blue-noted", "confirm-clicked-again", "ok-after-sent"],
+)
+def test_read_turn(catalog: Catalog, state: State, message: Message, expected: object) -> None:
+    """A reply to what the bot just asked comes first; then a new topic; then small talk."""
+    assert read_turn(state, message, catalog, TODAY) == expected
+
+
+def test_a_bare_role_answers_the_role_question(catalog: Catalog) -> None:
+    """"coach" typed when the bot asked "mentor ou coach ?": the waiting topic goes on."""
+    turn = read_turn(ROLE_ASKED, Message("coach", "inform", 0.9, role_entity="coach"), catalog,
+                     TODAY)
+    assert turn == RoleGiven(RoleAnswer("coach", "application_followup"))
+
+
+def test_step_reads_the_slot_value() -> None:
+    """The slot's text becomes the typed step; anything else is no step."""
+    assert Step.of("confirm") is Step.CONFIRM
+    assert Step.of("whatever") is None
