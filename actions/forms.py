@@ -20,14 +20,19 @@ from actions.business.decisions import Ask, step
 from actions.business.dialogue import (
     Change,
     GiveUp,
-    after_unreadable,
-    asks_for_ticket,
-    read_correction,
 )
-from actions.business.fields import SKIPPED, Reading, display, is_canonical, understand
-from actions.business.flow import REQUEST_TICKET, interruption, ticket_fields
-from actions.business.opening import stated_fact
-from actions.business.parsing import as_typed as parse_free_text_as_typed
+from actions.business.fields import SKIPPED, display, is_canonical
+from actions.business.flow import REQUEST_TICKET, ticket_fields
+from actions.business.turn import (
+    Answered,
+    Asked,
+    Corrected,
+    Leaves,
+    Message,
+    Unreadable,
+    WantsTicket,
+    read_answer,
+)
 
 Events = list[dict[str, Any]]
 
@@ -59,53 +64,50 @@ class FieldsFormValidation(FormValidationAction):
         rated = feedback.during_form(dispatcher, tracker)
         if rated is not None:  # an old "Oui, merci" / "Pas vraiment" button: no answer
             return [SlotSet(name, None), *rated]
-        field = context.catalog().fields[name]
-        text = str(value)
+        tries = tracker.get_slot("failed_answers") or {}
+        asked = Asked(
+            field=name, topic_fields=tuple(self._topic_fields(tracker)),
+            tries=tries.get("count", 0) if tries.get("field") == name else 0,
+            in_ticket=bool(tracker.get_slot("ticket_category")),
+        )
         intent, confidence = context.latest_intent(tracker)
-        if asks_for_ticket(text, intent, confidence):
-            return self._ticket_requested(name, dispatcher, tracker)
-        change = read_correction(text, name, self._topic_fields(tracker), context.catalog(),
-                                 context.today())
-        if change:
-            return self._corrected(name, change, dispatcher, tracker)
-        reading = understand(field, text, context.today())
-        if reading.value is None and (stated := stated_fact(name, text)):
-            reading = Reading(stated)  # "il a justifié" for "justifiée ?": said in other words
-        leaving = interruption(text, intent, confidence, reading.value is not None, field.kind,
-                               context.INTERRUPT_CONFIDENCE)
-        if leaving:
-            tracker.slots["interruption"] = leaving
-            return [SlotSet(name, None), SlotSet("interruption", leaving)]
-        if reading.value is None:
-            return self._unreadable(name, text, reading, dispatcher, tracker)
-        tracker.slots[name] = reading.value
-        return [SlotSet(name, reading.value), *self._tries_reset(tracker)]
+        message = Message(str(value), intent or "", confidence)
+        answer = read_answer(asked, message, context.catalog(), context.today(),
+                             context.INTERRUPT_CONFIDENCE)
+        match answer:
+            case WantsTicket():
+                return self._ticket_requested(name, dispatcher, tracker)
+            case Corrected(change):
+                return self._corrected(name, change, dispatcher, tracker)
+            case Leaves(reason):
+                tracker.slots["interruption"] = reason
+                return [SlotSet(name, None), SlotSet("interruption", reason)]
+            case Answered(found):
+                tracker.slots[name] = found
+                return [SlotSet(name, found), *self._tries_reset(tracker)]
+            case Unreadable(error, next_move, kept):
+                return self._unreadable(name, asked.tries + 1, error, next_move, kept,
+                                        dispatcher, tracker)
+        raise AssertionError(f"unknown answer {answer!r}")
 
     def _unreadable(
-        self, name: str, text: str, reading: Reading, dispatcher: CollectingDispatcher,
-        tracker: Tracker,
+        self, name: str, count: int, error: str | None, next_move: GiveUp, kept: str | None,
+        dispatcher: CollectingDispatcher, tracker: Tracker,
     ) -> Events:
         """Asked again with an example; after two tries the bot stops asking the same thing."""
-        tries = tracker.get_slot("failed_answers") or {}
-        count = (tries.get("count", 0) if tries.get("field") == name else 0) + 1
-        field = context.catalog().fields[name]
-        choice = after_unreadable(count, field.optional,
-                                  in_ticket=bool(tracker.get_slot("ticket_category")))
-        if choice is GiveUp.ASK_AGAIN:
-            dispatcher.utter_message(response=reading.error)
+        if next_move is GiveUp.ASK_AGAIN:
+            dispatcher.utter_message(response=error)
             tracker.slots[name] = None
             return [SlotSet(name, None), SlotSet("failed_answers", {"field": name, "count": count})]
         events = self._tries_reset(tracker) or [SlotSet("failed_answers", None)]
-        if choice is GiveUp.TO_TEAM:
+        if next_move is GiveUp.TO_TEAM:
             dispatcher.utter_message(response="utter_fact_to_team")
             tracker.slots["interruption"] = REQUEST_TICKET
             return [SlotSet(name, None), SlotSet("interruption", REQUEST_TICKET), *events]
-        value = SKIPPED if choice is GiveUp.SKIP else (parse_free_text_as_typed(text) or SKIPPED)
-        skipped = choice is GiveUp.SKIP or value == SKIPPED
-        dispatcher.utter_message(
-            response="utter_detail_skipped" if skipped else "utter_detail_kept_as_typed")
-        tracker.slots[name] = value
-        return [SlotSet(name, value), *events]
+        dispatcher.utter_message(response="utter_detail_kept_as_typed" if kept != SKIPPED
+                                 else "utter_detail_skipped")
+        tracker.slots[name] = kept
+        return [SlotSet(name, kept), *events]
 
     def _tries_reset(self, tracker: Tracker) -> Events:
         if tracker.get_slot("failed_answers") is None:

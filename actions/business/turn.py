@@ -16,20 +16,27 @@ from dataclasses import field as default
 from datetime import date
 from enum import Enum
 
+from actions.business import parsing
 from actions.business.catalog import Catalog
 from actions.business.dialogue import (
     Change,
     Command,
+    GiveUp,
     OfferReply,
     RoleAnswer,
     SummaryReply,
+    after_unreadable,
+    asks_for_ticket,
     is_resent_confirmation,
+    read_correction,
     read_followup,
     read_offer_reply,
     read_role_answer,
     read_summary_reply,
 )
-from actions.business.flow import SMALL_TALK
+from actions.business.fields import SKIPPED, understand
+from actions.business.flow import SMALL_TALK, interruption
+from actions.business.opening import stated_fact
 
 # An "answer" of more words than this, when the bot asked nothing, is a misread question.
 MAX_BARE_ANSWER_WORDS = 4
@@ -204,3 +211,82 @@ def _outside_questions(state: State, message: Message, catalog: Catalog) -> Turn
     if intent in SMALL_TALK:
         return SmallTalk(intent)
     return Nothing()
+
+
+# ------------------------------------------------------------------ an answer to a question
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The question is answered with this value."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class Corrected:
+    """An earlier detail corrected (or the asked one answered as a correction)."""
+
+    change: Change
+
+
+@dataclass(frozen=True)
+class WantsTicket:
+    """"Ouvrir une demande" typed during the questions."""
+
+
+@dataclass(frozen=True)
+class Leaves:
+    """A cancel or a new subject: the questions end (`reason` is CANCEL or the intent)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """No value in the answer: the response that explains why, and what to do about it."""
+
+    error: str | None
+    next: GiveUp
+    value: str | None = None  # what is kept, when the detail is skipped or kept as typed
+
+
+Answer = Answered | Corrected | WantsTicket | Leaves | Unreadable
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The question the bot asked, and where: the details the questions deal with, how many
+    unreadable answers it already got, and whether a ticket's details are being asked."""
+
+    field: str
+    topic_fields: tuple[str, ...] = ()
+    tries: int = 0
+    in_ticket: bool = False
+
+
+def read_answer(asked: Asked, message: Message, catalog: Catalog, today: date,
+                leave_confidence: float) -> Answer:
+    """How a message answers the bot's question, in order: a request for a ticket, a correction,
+    the answer itself (or the fact said in other words), leaving, or an unreadable answer."""
+    if asks_for_ticket(message.text, message.intent, message.confidence):
+        return WantsTicket()
+    change = read_correction(message.text, asked.field, asked.topic_fields, catalog, today)
+    if change:
+        return Corrected(change)
+    field = catalog.fields[asked.field]
+    reading = understand(field, message.text, today)
+    value = reading.value if reading.value is not None else stated_fact(asked.field, message.text)
+    leaving = interruption(message.text, message.intent, message.confidence, value is not None,
+                           field.kind, leave_confidence)
+    if leaving:
+        return Leaves(leaving)
+    if value is not None:
+        return Answered(value)
+    choice = after_unreadable(asked.tries + 1, field.optional, asked.in_ticket)
+    kept = None
+    if choice is GiveUp.SKIP:
+        kept = SKIPPED
+    elif choice is GiveUp.AS_TYPED:
+        kept = parsing.as_typed(message.text) or SKIPPED
+    return Unreadable(reading.error, choice, kept)

@@ -7,10 +7,21 @@ from datetime import date
 import pytest
 
 from actions.business.catalog import Catalog, load_catalog
-from actions.business.dialogue import Change, Command, OfferReply, RoleAnswer, SummaryReply
+from actions.business.dialogue import (
+    Change,
+    Command,
+    GiveUp,
+    OfferReply,
+    RoleAnswer,
+    SummaryReply,
+)
 from actions.business.turn import (
+    Answered,
+    Asked,
     AtSummary,
+    Corrected,
     FollowUp,
+    Leaves,
     Message,
     NewTopic,
     Nothing,
@@ -23,7 +34,10 @@ from actions.business.turn import (
     State,
     Step,
     TicketAsked,
+    Unreadable,
     Unsure,
+    WantsTicket,
+    read_answer,
     read_turn,
 )
 
@@ -95,3 +109,40 @@ def test_step_reads_the_slot_value() -> None:
     """The slot's text becomes the typed step; anything else is no step."""
     assert Step.of("confirm") is Step.CONFIRM
     assert Step.of("whatever") is None
+
+
+@pytest.mark.parametrize(
+    ("asked", "message", "expected"),
+    [
+        (Asked("absences_count"), Message("2", "inform", 0.9), Answered("2")),
+        (Asked("last_absence_justified"), Message("il a justifié", "inform", 0.6),
+         Answered("oui")),
+        (Asked("description", in_ticket=True), Message("Ouvrir une demande", "request_human", 0.9),
+         WantsTicket()),
+        (Asked("path", ("student_name", "path"), in_ticket=True),
+         Message("en fait non, c'est pour un autre étudiant, Paul Lefebvre", "deny", 0.8),
+         Corrected(Change("student_name", "Paul Lefebvre"))),
+        (Asked("invoice_status"), Message("laisse tomber", "deny", 0.9), Leaves("cancel")),
+        (Asked("absences_count"),
+         Message("comment facturer une prime de cooptation ?", "referral_bonus", 0.95),
+         Leaves("referral_bonus")),
+        (Asked("absences_count"), Message("je ne sais pas", "inform", 0.7),
+         Unreadable("utter_invalid_count", GiveUp.ASK_AGAIN)),
+        (Asked("absences_count", tries=1), Message("je ne sais pas", "inform", 0.7),
+         Unreadable("utter_invalid_count", GiveUp.TO_TEAM)),
+        (Asked("transfer_date", tries=1, in_ticket=True),
+         Message("dès que possible", "inform", 0.6),
+         Unreadable("utter_invalid_date", GiveUp.AS_TYPED, "dès que possible")),
+        (Asked("transfer_reason", tries=1, in_ticket=True), Message("?", "inform", 0.6),
+         Unreadable("utter_invalid_text", GiveUp.SKIP, "non précisé")),
+        (Asked("description", in_ticket=True), Message("oui", "affirm", 0.9),
+         Unreadable("utter_invalid_text", GiveUp.ASK_AGAIN)),
+    ],
+    ids=["count", "said-in-other-words", "ticket-asked", "correction", "cancel", "new-question",
+         "unreadable-once", "unreadable-fact-twice", "unreadable-detail-twice",
+         "unreadable-optional-twice", "yes-is-no-description"],
+)
+def test_read_answer(catalog: Catalog, asked: Asked, message: Message, expected: object) -> None:
+    """An answer to the bot's question, in order: a ticket request, a correction, the answer,
+    leaving, or an answer the bot cannot read (asked again, then not asked forever)."""
+    assert read_answer(asked, message, catalog, TODAY, 0.8) == expected
