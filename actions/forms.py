@@ -82,7 +82,11 @@ class FieldsFormValidation(FormValidationAction):
             case Leaves(reason):
                 tracker.slots["interruption"] = reason
                 return [SlotSet(name, None), SlotSet("interruption", reason)]
-            case Answered(found):
+            case Answered(found, inferred):
+                if inferred:  # "la semaine dernière": say which date was taken
+                    field = context.catalog().fields[name]
+                    dispatcher.utter_message(response="utter_date_understood",
+                                             date_label=display(field, found, context.catalog()))
                 tracker.slots[name] = found
                 return [SlotSet(name, found), *self._tries_reset(tracker)]
             case Unreadable(error, next_move, kept):

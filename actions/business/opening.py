@@ -89,6 +89,17 @@ _DATE_RE = re.compile(
 DATE_KINDS = frozenset({"date", "past_date", "future_date"})
 
 
+_SPELT_DATE_RE = re.compile(
+    rf"\b(?:\d{{1,2}}|1er|premier)\s+(?:{_MONTHS})\b|\b\d{{1,2}}/\d{{1,2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b"
+)
+
+
+def spells_out_a_date(text: str) -> bool:
+    """"le 3 novembre", "03/11": the date is read; "la semaine dernière", "hier", "le 5" leave the
+    bot to work out a month or a day."""
+    return bool(_SPELT_DATE_RE.search(parsing.normalize(text)))
+
+
 def stated_date(field: Field, text: str, today: date) -> str | None:
     """The one date the sentence writes out, read as this date fact; None if none or several."""
     dates = _DATE_RE.findall(parsing.normalize(text))

@@ -36,7 +36,7 @@ from actions.business.dialogue import (
 )
 from actions.business.fields import SKIPPED, understand
 from actions.business.flow import SMALL_TALK, interruption
-from actions.business.opening import stated_fact
+from actions.business.opening import DATE_KINDS, spells_out_a_date, stated_fact
 
 # An "answer" of more words than this, when the bot asked nothing, is a misread question.
 MAX_BARE_ANSWER_WORDS = 4
@@ -218,9 +218,11 @@ def _outside_questions(state: State, message: Message, catalog: Catalog) -> Turn
 
 @dataclass(frozen=True)
 class Answered:
-    """The question is answered with this value."""
+    """The question is answered with this value; `inferred` when the bot worked it out (a date
+    from "la semaine dernière") rather than read it, so that it says which one it took."""
 
     value: str
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -282,7 +284,7 @@ def read_answer(asked: Asked, message: Message, catalog: Catalog, today: date,
     if leaving:
         return Leaves(leaving)
     if value is not None:
-        return Answered(value)
+        return Answered(value, field.kind in DATE_KINDS and not spells_out_a_date(message.text))
     choice = after_unreadable(asked.tries + 1, field.optional, asked.in_ticket)
     kept = None
     if choice is GiveUp.SKIP:

@@ -146,3 +146,18 @@ def test_read_answer(catalog: Catalog, asked: Asked, message: Message, expected:
     """An answer to the bot's question, in order: a ticket request, a correction, the answer,
     leaving, or an answer the bot cannot read (asked again, then not asked forever)."""
     assert read_answer(asked, message, catalog, TODAY, 0.8) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "inferred"),
+    [("le 3 novembre", "2026-11-03", False), ("03/11/2026", "2026-11-03", False),
+     ("la semaine dernière", "2026-11-02", True), ("hier", "2026-11-08", True),
+     ("le 5", "2026-11-05", True)],
+)
+def test_a_date_worked_out_is_marked_as_inferred(
+    catalog: Catalog, text: str, value: str, inferred: bool,
+) -> None:
+    """A date written out is read; one the bot works out (a relative day, a bare day number) is
+    marked so that the bot says which date it took."""
+    assert read_answer(Asked("status_since"), Message(text, "inform", 0.9), catalog, TODAY,
+                       0.8) == Answered(value, inferred)

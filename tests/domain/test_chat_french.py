@@ -57,6 +57,7 @@ OTHER_VALUES = {
     "field_label": [f.label for f in load_catalog().fields.values()],
     "value": ["Paul Lefebvre", "octobre 2026", "3", "en cours"],
     "requester_email": ["camille.martin@example.org"],
+    "date_label": ["3 novembre 2026", "1er décembre 2026"],
 }
 # Values of responses no rule reaches with today's thresholds (utter_absences_follow_up: 2
 # absences or more but under the threshold, which is 2).
