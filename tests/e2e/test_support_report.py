@@ -80,6 +80,8 @@ def played(stack) -> dict[str, str]:
     say(base, who["unhelpful"], FORM_ANSWER, "mentor")  # then leaves: no ticket
 
     reply = texts(say(base, who["ticket"], "je n'ai pas reçu mon appel à facturation", "coach"))
+    assert "À quelle adresse e-mail" in reply  # an anonymous page: the address to answer to
+    reply = texts(say(base, who["ticket"], "camille.martin@example.org", "coach"))
     assert "Voici votre demande" in reply
     assert "OC-2026-" in texts(say(base, who["ticket"], "/affirm", "coach"))
 

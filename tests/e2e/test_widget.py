@@ -129,9 +129,10 @@ def bot_says(page, text: str):
 
 
 def start_visio_ticket(page) -> None:
+    """A videoconference situation that is not a technical problem: the page says to write."""
     open_widget(page)
     ask(page, "la visio ne fonctionne pas pendant ma session")
-    page.get_by_role("button", name="Ouvrir une demande").click()
+    page.get_by_role("button", name="Non, une autre situation").click()
     bot_says(page, "Quelle est la nature du problème rencontré ?")
 
 
@@ -166,14 +167,14 @@ def test_escape_closes_and_gives_focus_back_to_the_launcher(page):
 def test_quick_reply_sends_its_payload_and_the_next_answer_appears(page):
     """Clicking "Ouvrir une demande" sends /request_human, shows the title, disables the choices."""
     open_widget(page)
-    ask(page, "la visio ne fonctionne pas pendant ma session")
+    ask(page, "j'ai trouvé une erreur dans un cours")
     choice = page.get_by_role("button", name="Ouvrir une demande")
     with page.expect_request(lambda r: r.url.endswith("/webhook") and r.method == "POST") as sent:
         choice.click()
     assert json.loads(sent.value.post_data)["message"] == "/request_human"
     assert json.loads(sent.value.post_data)["metadata"] == {"role": "mentor"}
     expect(page.locator(".ocbot-user").last).to_contain_text("Ouvrir une demande")
-    bot_says(page, "J'ouvre une demande « Visioconférence »")
+    bot_says(page, "Demande « Erreur dans un contenu »")
     expect(choice).to_be_disabled()
     expect(page.get_by_role("button", name="C'est tout, merci")).to_be_disabled()
 
