@@ -86,6 +86,19 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     return events
 
 
+def _offer_second_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, answered: str,
+) -> Events:
+    """A second question in the same message: offered as a button once the first is answered."""
+    second = next(tracker.get_latest_entity_values("second_topic"), None)
+    topics = context.catalog().topics
+    if second not in topics or second in (answered, FALLBACK_TOPIC):
+        return []
+    dispatcher.utter_message(response="utter_second_question",
+                             buttons=[{"title": topics[second].label, "payload": f"/{second}"}])
+    return []
+
+
 def _declared_role(tracker: Tracker, text: str) -> Events:
     """"jsuis coach, ...": the role said in the opening message is taken, not asked."""
     role = declared_role(text)
@@ -128,7 +141,8 @@ def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) ->
             return [*[SlotSet(name, value) for name, value in offer.details.items()],
                     *start_ticket(dispatcher, tracker, category)]
         case NewTopic(topic):
-            return respond_to_topic(dispatcher, tracker, topic)
+            return [*respond_to_topic(dispatcher, tracker, topic),
+                    *_offer_second_question(dispatcher, tracker, topic)]
         case TicketAsked():
             return start_ticket(dispatcher, tracker, requested_category(tracker))
         case ResentConfirmation():

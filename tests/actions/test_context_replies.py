@@ -210,3 +210,22 @@ def test_asking_for_a_person_after_a_decision_opens_that_topic_ticket():
     dispatcher, slots = respond(state, "je veux parler à quelqu'un", "request_human")
     assert responses(dispatcher) == ["utter_ticket_start"]
     assert slots["ticket_category"] == "student_unresponsive"
+
+
+def test_a_second_question_is_offered_as_a_button():
+    """The classifier found a second topic in the message: once the first is answered, a button
+    leads to the second."""
+    dispatcher, _ = respond({"role": "mentor"}, "comment fonctionne la facturation ? et comment "
+                            "avoir plus d'étudiants ?", "invoicing_how",
+                            entities=[{"entity": "second_topic", "value": "more_students"}])
+    assert responses(dispatcher)[-1] == "utter_second_question"
+    assert dispatcher.messages[-1]["buttons"] == [
+        {"title": "Avoir plus d'étudiants", "payload": "/more_students"}]
+
+
+def test_a_second_intent_that_is_no_topic_is_not_offered():
+    """"bonjour ! comment ça marche la facturation ?": a greeting is no second question."""
+    dispatcher, _ = respond({"role": "mentor"}, "bonjour ! comment ça marche la facturation ?",
+                            "invoicing_how", entities=[{"entity": "second_topic",
+                                                        "value": "greet"}])
+    assert "utter_second_question" not in responses(dispatcher)
