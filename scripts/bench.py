@@ -185,6 +185,7 @@ def open_loop_point(result: OpenLoopResult, tickets_url: str, memory: dict) -> d
     return {
         "offered_rate": result.offered_rate, "users": result.users,
         "duration_seconds": result.duration,
+        "planned_rate": round(result.planned / result.duration, 2),
         "achieved_rate": round(len(result.latencies) / result.wall, 2) if result.wall else 0,
         **{k: v for k, v in summary_ms(result.latencies).items()},
         "errors": len(result.errors), "first_errors": result.errors[:5],
@@ -284,13 +285,14 @@ def idle_table(idle_part: dict) -> list[str]:
 def open_table(part: dict) -> list[str]:
     lines = [f"Users think {part['think_seconds']} s on average (exponential); "
              f"{part['duration_seconds']} s per rate.", "",
-             "| offered /s | users | achieved /s | p50 ms | p95 ms | p99 ms | errors | late "
-             "| tickets created / confirmed | peak MB (rasa, actions) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "| offered /s | users | scheduled /s | achieved /s | p50 ms | p95 ms | p99 ms "
+             "| errors | late | tickets created / confirmed | peak MB (rasa, actions) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for point in part["sweep"] or [part["default"]]:
         memory = point["peak_memory_mb"]
         lines.append(
-            f"| {point['offered_rate']} | {point['users']} | {point['achieved_rate']} "
+            f"| {point['offered_rate']} | {point['users']} | {point['planned_rate']} "
+            f"| {point['achieved_rate']} "
             f"| {point['p50']} | {point['p95']} | {point['p99']} | {point['errors']} "
             f"| {point['late_turns']} | {point['tickets_created']} / {point['tickets_confirmed']} "
             f"| {memory.get('rasa_server_1')}, {memory.get('action_server')} |")

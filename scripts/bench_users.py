@@ -72,6 +72,7 @@ class OpenLoopResult:
     completed: list[str] = field(default_factory=list)  # senders whose ticket was confirmed
     senders: list[str] = field(default_factory=list)
     late_turns: int = 0  # sent after their planned time (the previous reply came too late)
+    planned: int = 0  # turns the schedule offered (a Poisson draw around rate x duration)
     wall: float = 0.0
 
 
@@ -103,7 +104,8 @@ async def open_loop(url: str, rate: float, think: float, duration: float,
                     seed: int = 15) -> OpenLoopResult:
     """`rate` turns per second offered for `duration` seconds by users thinking `think` s."""
     plans = send_times(rate, think, duration, random.Random(seed))
-    result = OpenLoopResult(rate, duration, user_slots(rate, think))
+    result = OpenLoopResult(rate, duration, user_slots(rate, think),
+                            planned=sum(len(plan) for plan in plans))
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
