@@ -60,6 +60,7 @@ from serving.stack import (  # noqa: E402
     ROOT,
     LocalStack,
     ProductionStack,
+    cpu_seconds,
     list_tickets,
     peak_rss_mb,
 )
@@ -181,7 +182,20 @@ def idle_report(per_kind: dict[str, dict], errors: list[str],
             "errors": {"count": len(errors), "first": errors[:10]}}
 
 
-def open_loop_point(result: OpenLoopResult, tickets_url: str, memory: dict) -> dict:
+def cpu_of(stack: LocalStack | ProductionStack) -> dict[str, float | None]:
+    return {"rasa": sum(cpu_seconds(server.pid) or 0.0 for server in stack.rasa),
+            "actions": cpu_seconds(stack.actions.pid)}
+
+
+def cpu_ms_per_turn(before: dict, after: dict, turns: int) -> dict[str, float | None]:
+    """CPU milliseconds each server spent per turn answered between two readings."""
+    return {name: round((after[name] - before[name]) * 1000 / turns, 1)
+            if turns and after[name] is not None and before[name] is not None else None
+            for name in before}
+
+
+def open_loop_point(result: OpenLoopResult, tickets_url: str, memory: dict,
+                    cpu: dict) -> dict:
     return {
         "offered_rate": result.offered_rate, "users": result.users,
         "duration_seconds": result.duration,
@@ -194,6 +208,7 @@ def open_loop_point(result: OpenLoopResult, tickets_url: str, memory: dict) -> d
         "tickets_confirmed": len(result.completed),
         "tickets_created": tickets_for(tickets_url, result.senders),
         "peak_memory_mb": memory,
+        "cpu_ms_per_turn": cpu,
     }
 
 
@@ -213,8 +228,10 @@ def run_open_loop(url: str, stack: LocalStack | ProductionStack, args: argparse.
         if rate != args.rate and rate > args.rate and any(
                 p["p95"] >= P95_LIMIT_MS or p["errors"] for r, p in points.items() if r < rate):
             continue  # beyond the first rate over the limit: no capacity to find there
+        before = cpu_of(stack)
         result = asyncio.run(open_loop(url, rate, args.think, args.duration))
-        points[rate] = open_loop_point(result, stack.tickets_url, memory_of(stack))
+        cpu = cpu_ms_per_turn(before, cpu_of(stack), len(result.latencies))
+        points[rate] = open_loop_point(result, stack.tickets_url, memory_of(stack), cpu)
         print(f"  open loop {rate} turns/s: achieved {points[rate]['achieved_rate']}, "
               f"p95 {points[rate]['p95']} ms, errors {points[rate]['errors']}", flush=True)
     sweep = [points[rate] for rate in sorted(points) if rate in args.sweep]
@@ -286,8 +303,9 @@ def open_table(part: dict) -> list[str]:
     lines = [f"Users think {part['think_seconds']} s on average (exponential); "
              f"{part['duration_seconds']} s per rate.", "",
              "| offered /s | users | scheduled /s | achieved /s | p50 ms | p95 ms | p99 ms "
-             "| errors | late | tickets created / confirmed | peak MB (rasa, actions) |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "| errors | late | tickets created / confirmed | peak MB (rasa, actions) "
+             "| CPU ms/turn (rasa, actions) |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
     for point in part["sweep"] or [part["default"]]:
         memory = point["peak_memory_mb"]
         lines.append(
@@ -295,7 +313,8 @@ def open_table(part: dict) -> list[str]:
             f"| {point['achieved_rate']} "
             f"| {point['p50']} | {point['p95']} | {point['p99']} | {point['errors']} "
             f"| {point['late_turns']} | {point['tickets_created']} / {point['tickets_confirmed']} "
-            f"| {memory.get('rasa_server_1')}, {memory.get('action_server')} |")
+            f"| {memory.get('rasa_server_1')}, {memory.get('action_server')} "
+            f"| {point['cpu_ms_per_turn']['rasa']}, {point['cpu_ms_per_turn']['actions']} |")
     if part["not_run"]:
         lines.append(f"Not run (beyond the first rate over {part['p95_limit_ms']} ms): "
                      f"{part['not_run']}")

@@ -136,7 +136,12 @@ def cumulative(raw: Path, needles: list[str]) -> dict[str, float]:
 
 
 NEEDLES = [
-    "predict_next_action", "rule_policy.py", "memoization.py", "parse_message",
+    "handle_message", "parse_message (rasa/core/processor", "_predict_next_with_tracker",
+    "predict_next_action", "_run_action", "RemoteAction.run", "run (rasa/core/actions/action.py",
+    "request (rasa/utils/endpoints", "current_state", "save (", "retrieve (", "from_dict",
+    "get_tracker", "_validate_action_result", "validate_action_result", "events.py",
+    "action_call_format", "ActionExtractSlots", "run_action_extract_slots", "featurize",
+    "prediction_states", "copy (copy.py", "deepcopy", "applied_events", "slots", "rule_policy.py", "memoization.py", "parse_message",
     "tracker_store.py", "sql", "RemoteAction", "dateparser", "json", "logging", "structlog",
     "jsonschema", "aiohttp", "deepcopy", "copy.py", "events.py", "past_states",
     "parsing_dates", "decisions", "catalog", "rulebook", "yaml", "tickets", "spacy",
