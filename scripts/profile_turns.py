@@ -135,17 +135,15 @@ def cumulative(raw: Path, needles: list[str]) -> dict[str, float]:
     return {needle: round(100 * hits[needle] / max(total, 1), 1) for needle in needles}
 
 
-NEEDLES = [
-    "handle_message", "parse_message (rasa/core/processor", "_predict_next_with_tracker",
-    "predict_next_action", "_run_action", "RemoteAction.run", "run (rasa/core/actions/action.py",
-    "request (rasa/utils/endpoints", "current_state", "save (", "retrieve (", "from_dict",
-    "get_tracker", "_validate_action_result", "validate_action_result", "events.py",
-    "action_call_format", "ActionExtractSlots", "run_action_extract_slots", "featurize",
-    "prediction_states", "copy (copy.py", "deepcopy", "applied_events", "slots", "rule_policy.py", "memoization.py", "parse_message",
-    "tracker_store.py", "sql", "RemoteAction", "dateparser", "json", "logging", "structlog",
-    "jsonschema", "aiohttp", "deepcopy", "copy.py", "events.py", "past_states",
-    "parsing_dates", "decisions", "catalog", "rulebook", "yaml", "tickets", "spacy",
-    "sklearn", "idle", "select", "epoll",
+NEEDLES = [  # frames of interest, matched as substrings of "function (file:line)"
+    "handle_message", "parse_message", "_predict_next_with_tracker", "_run_action",
+    "run (rasa/core/actions/action.py", "request (rasa/utils/endpoints", "get_tracker",
+    "save (", "retrieve (", "from_dict", "tracker_store.py", "sql", "current_state",
+    "action_call_format", "validate_action_result", "jsonschema", "run_action_extract_slots",
+    "featurize", "prediction_states", "past_states", "rule_policy.py", "memoization.py",
+    "copy.py", "deepcopy", "applied_events", "events.py", "json", "logging", "structlog",
+    "aiohttp", "spacy", "sklearn", "dateparser", "parsing_dates", "decisions", "catalog",
+    "rulebook", "yaml", "tickets",
 ]
 
 
