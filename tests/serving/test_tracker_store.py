@@ -109,7 +109,29 @@ def test_memory_holds_at_most_the_configured_conversations(tmp_path):
         turn(tracker, "bonjour")
         run(cached.save(tracker))
         run(cached.retrieve(sender))
-    assert len(cached._rows) == 2
+    assert len(cached._sessions) == 2
     plain = SQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
     assert events_of(run(cached.retrieve("a"))) == events_of(run(plain.retrieve("a")))
     assert len(run(cached.retrieve("a")).events) == 4
+
+
+def test_a_turn_written_by_another_server_is_read_from_the_database(tmp_path):
+    """Two stores on one database (two Rasa servers): a turn saved by one is in the tracker the
+    other reads next, although the other had the conversation in memory."""
+    db = str(tmp_path / "tracker.db")
+    first = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
+    second = CachedSQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
+    tracker = DialogueStateTracker("dan", DOMAIN.slots)
+    turn(tracker, "bonjour")
+    run(first.save(tracker))
+    run(first.retrieve("dan"))
+    tracker = run(second.retrieve("dan"))
+    turn(tracker, "je suis coach", "coach")
+    run(second.save(tracker))
+    again = run(first.retrieve("dan"))
+    assert again.get_slot("role") == "coach"
+    assert len(again.events) == 9
+    turn(again, "merci")
+    run(first.save(again))
+    plain = SQLTrackerStore(DOMAIN, dialect="sqlite", db=db)
+    assert events_of(run(plain.retrieve("dan"))) == events_of(run(second.retrieve("dan")))
