@@ -98,11 +98,19 @@ test-reliability: $(MODEL)
 	scripts/ensure_services.sh
 	OCBOT_RELIABILITY=1 $(PY) -m pytest tests/reliability
 
-# NLU figures, then USERS simulated users x 10 turns over REST: reports/bench.json and .md.
+# NLU figures, then over REST (scripts/bench.py, docs/performance.md): idle turns beside the bare
+# parse, the open-loop load at RATE turns/s and its SWEEP, the burst of USERS users; then the
+# production profile (PostgreSQL + Redis). reports/bench.json and .md. DURATION: s per rate.
 USERS ?= 50
+RATE ?= 10
+SWEEP ?= 5,10,20,40
+DURATION ?= 30
+BENCH_ARGS ?= --production
 bench: $(MODEL)
 	$(PY) scripts/nlu_eval.py --model $(MODEL) --peers --out reports/nlu.json
-	$(PY) scripts/bench.py --users $(USERS)
+	scripts/ensure_services.sh
+	$(PY) scripts/bench.py --users $(USERS) --rate $(RATE) --sweep $(SWEEP) \
+	  --duration $(DURATION) $(BENCH_ARGS)
 
 # User turns until a rule decides, over REST (tests/conversations/turns.yml): issue 12's figure.
 turns: $(MODEL)

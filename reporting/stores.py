@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import yaml
 
+from actions.privacy.tracker import is_sql_tracker
 from actions.tickets.model import Ticket
 
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
@@ -51,7 +52,7 @@ def tracker_url(endpoints: Path, env: Mapping[str, str] | None = None) -> str | 
     if env.get("TRACKER_DB_URL", "").strip():
         return env["TRACKER_DB_URL"].strip()
     config = (yaml.safe_load(endpoints.read_text(encoding="utf-8")) or {}).get("tracker_store")
-    if not config or str(config.get("type", "")).upper() != "SQL":
+    if not config or not is_sql_tracker(config):
         raise StoreError(f"{endpoints}: no SQL tracker_store (set TRACKER_DB_URL)")
     values = {k: _expand(v, env) for k, v in config.items() if v is not None}
     dialect = values.get("dialect", "sqlite")

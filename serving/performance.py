@@ -1,6 +1,26 @@
-"""Rasa 3.6 validates every action server response with `jsonschema.validate`, which checks the
-schema itself again on every call: 60 % of the Rasa server's CPU under load (py-spy, make bench).
-`install()` validates with one validator built once per process: same schema, same errors.
+"""Mechanism fixes for the Rasa server's hot path (docs/performance.md has the profiles).
+
+- Rasa 3.6 validates every action server response with `jsonschema.validate`, which checks the
+  schema itself again on every call: 60 % of the Rasa server's CPU under load (py-spy, make
+  bench). One validator is built once per process: same schema, same errors.
+- Every call to the action server carries `domain.as_dict()`, rebuilt each time, and 98 kB of
+  its 118 kB are the responses, which only the Rasa server renders (the action server names
+  them; rasa-sdk reads the domain's slots and forms). The domain sent is built once per model,
+  without the responses: 4 to 5 calls per turn sent 0.5 MB of JSON on a date answer.
+- The SQLite tracker store committed each turn with a full fsync in rollback-journal mode (11 %
+  of the Rasa server's samples were in `do_commit`). SQLite connections of the Rasa server use
+  WAL with synchronous=NORMAL: a commit is an append, still atomic and safe when a process
+  crashes (the last commits may be lost on power failure only). SQLAlchemy 1.4 opens and closes
+  a SQLite file connection for every session (NullPool), and closing the last one checkpoints
+  the WAL: the tracker store's SQLite engine keeps its connections in a pool instead, as
+  SQLAlchemy 2.0 does by default. PostgreSQL is untouched.
+- Every event read from the tracker store is resolved to its class by walking all of Event's
+  subclasses with `inspect.isabstract` (`Event.resolve_by_type`): a whole conversation per turn.
+  The type names are looked up in a table built from the same walk, first match first, rebuilt
+  when a name is not in it (a subclass imported later).
+- The requests to the action server are serialised with ujson (installed with Rasa) instead of
+  the standard json module: the same JSON values, in a fraction of the time.
+`install()` applies them in the Rasa server process (serving.rasa_server).
 """
 
 from __future__ import annotations
@@ -10,6 +30,10 @@ from typing import Any
 
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+# Domain sections the action server never reads (rasa-sdk reads slots and forms).
+NOT_SENT_TO_ACTIONS = frozenset({"responses"})
+SQLITE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
 
 
 @lru_cache(maxsize=1)
@@ -37,5 +61,136 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
         raise error
 
 
+class DomainForActions:
+    """The domain as the action server gets it, built once per Domain object (one per model;
+    a new model loaded by the server is a new object, so its domain is rebuilt)."""
+
+    def __init__(self) -> None:
+        self._domain: Any = None
+        self._sent: dict[str, Any] = {}
+
+    def of(self, domain: Any) -> dict[str, Any]:
+        if domain is not self._domain:
+            whole = domain.as_dict()
+            self._sent = {k: v for k, v in whole.items() if k not in NOT_SENT_TO_ACTIONS}
+            self._domain = domain
+        return self._sent
+
+
+_DOMAIN_FOR_ACTIONS = DomainForActions()
+
+
+def action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
+    """Rasa 3.6's `RemoteAction._action_call_format`, with the domain built once."""
+    import rasa
+    from rasa.shared.core.trackers import EventVerbosity
+
+    result = {
+        "next_action": self._name,
+        "sender_id": tracker.sender_id,
+        "tracker": tracker.current_state(EventVerbosity.ALL),
+        "version": rasa.__version__,
+    }
+    if (not self._is_selective_domain_enabled()
+            or domain.does_custom_action_explicitly_need_domain(self.name())):
+        result["domain"] = _DOMAIN_FOR_ACTIONS.of(domain)
+    return result
+
+
+def sqlite_on_connect(connection: Any, _record: Any) -> None:
+    """Every new SQLite connection: WAL journal, no fsync per commit."""
+    cursor = connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _is_sqlite(connection: Any) -> bool:
+    import sqlite3
+
+    return isinstance(connection, sqlite3.Connection)
+
+
+def _on_connect(connection: Any, record: Any) -> None:
+    if _is_sqlite(connection):
+        sqlite_on_connect(connection, record)
+
+
+def pooled_sqlite(engine_kwargs: Any) -> Any:
+    """rasa.core.tracker_store.create_engine_kwargs, with a connection pool for SQLite files."""
+
+    def create_engine_kwargs(url: Any) -> dict[str, Any]:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import QueuePool
+
+        kwargs = engine_kwargs(url)
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # One connection is only ever used by one session at a time (the pool hands it out).
+            kwargs.update(poolclass=QueuePool, connect_args={"check_same_thread": False})
+        return kwargs
+
+    create_engine_kwargs.ocbot_pooled = True  # type: ignore[attr-defined]
+    return create_engine_kwargs
+
+
+def cached_resolve_by_type(original: Any) -> Any:
+    """Event.resolve_by_type through a table of type names; identical answers."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    table: dict[str, Any] = {}
+
+    def resolve_by_type(type_name: str, default: Any = None) -> Any:
+        found = table.get(type_name)
+        if found is None:
+            table.clear()
+            for cls in all_subclasses(Event):
+                table.setdefault(cls.type_name, cls)
+            found = table.get(type_name)
+        return found if found is not None else original(type_name, default)
+
+    resolve_by_type.ocbot_cached = True  # type: ignore[attr-defined]
+    return resolve_by_type
+
+
+def fast_dumps(value: Any) -> str:
+    import ujson
+
+    return ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+
+
+def endpoint_session(self: Any) -> Any:
+    """Rasa 3.6's `EndpointConfig.session`, with the request body serialised by ujson."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    auth = None
+    if self.basic_auth:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+    return aiohttp.ClientSession(
+        headers=self.headers, auth=auth,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT), json_serialize=fast_dumps,
+    )
+
+
 def install() -> None:
+    from rasa.core import tracker_store
+    from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not getattr(tracker_store.create_engine_kwargs, "ocbot_pooled", False):
+        tracker_store.create_engine_kwargs = pooled_sqlite(tracker_store.create_engine_kwargs)
+
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
+    if not getattr(Event.resolve_by_type, "ocbot_cached", False):
+        Event.resolve_by_type = staticmethod(  # type: ignore[method-assign]
+            cached_resolve_by_type(Event.resolve_by_type))
+    EndpointConfig.session = endpoint_session  # type: ignore[method-assign]
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)

@@ -59,6 +59,17 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) a live process has used so far, in seconds."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Server:
     """One process with a health URL; start() waits until it answers, stop() until it exits.
 
@@ -157,7 +168,9 @@ def write_endpoints(path: Path, action_port: int, stores: str = "") -> Path:
 
 
 def sqlite_tracker(db: Path) -> str:
-    return f'tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: "{db}"\n'
+    """The local profile's tracker store, as endpoints.yml has it."""
+    return (f'tracker_store:\n  type: serving.tracker_store.CachedSQLTrackerStore\n'
+            f'  dialect: sqlite\n  db: "{db}"\n')
 
 
 # ----------------------------------------------------------------- PostgreSQL and Redis

@@ -29,6 +29,16 @@ def endpoints_file(environ: Mapping[str, str]) -> Path:
     return project_root() / name
 
 
+# Rasa's SQL tracker store, and the project's subclass that keeps recent sessions in memory
+# (serving/tracker_store.py): both write the same `events` table.
+SQL_TRACKER_TYPES = frozenset({"SQL", "SERVING.TRACKER_STORE.CACHEDSQLTRACKERSTORE"})
+
+
+def is_sql_tracker(section: Mapping[str, object]) -> bool:
+    """Whether an endpoints file's tracker_store section is an SQL tracker store."""
+    return str(section.get("type", "")).upper() in SQL_TRACKER_TYPES
+
+
 def tracker_url(environ: Mapping[str, str], endpoints: Path | None = None) -> str | URL | None:
     """The tracker store's SQLAlchemy URL; None when the conversations are not in SQL."""
     if environ.get("TRACKER_DB_URL"):
@@ -36,7 +46,7 @@ def tracker_url(environ: Mapping[str, str], endpoints: Path | None = None) -> st
     text = (endpoints or endpoints_file(environ)).read_text(encoding="utf-8")
     text = _VARIABLE.sub(lambda match: environ.get(match.group(1), ""), text)
     section = (yaml.safe_load(text) or {}).get("tracker_store") or {}
-    if str(section.get("type", "")).upper() != "SQL":
+    if not is_sql_tracker(section):
         return None
     dialect = section.get("dialect") or "sqlite"
     if dialect == "sqlite":

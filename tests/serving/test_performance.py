@@ -35,3 +35,128 @@ def test_an_invalid_response_fails_like_rasas_check(result):
     with pytest.raises(ValidationError) as theirs:
         RemoteAction._validate_action_result(ACTION, result)
     assert ours.value.message == theirs.value.message
+
+
+# ------------------------------------------------------------------ what the action server gets
+
+def _domain(form: str = "ticket_form"):
+    from rasa.shared.core.domain import Domain
+
+    return Domain.from_yaml(f"""
+version: "3.1"
+intents: [greet]
+slots:
+  role: {{type: text, mappings: [{{type: custom}}]}}
+forms:
+  {form}: {{required_slots: [role]}}
+responses:
+  utter_greet: [{{text: "Bonjour"}}]
+actions: [action_respond, validate_ticket_form]
+""")
+
+
+def _tracker(domain):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("alice", domain.slots)
+    tracker.update(UserUttered("bonjour", {"name": "greet", "confidence": 1.0}))
+    return tracker
+
+
+def test_the_action_call_is_rasas_but_for_the_responses():
+    """The request sent to the action server equals Rasa's own, minus the domain's responses."""
+    from serving.performance import action_call_format
+
+    domain = _domain()
+    tracker = _tracker(domain)
+    ours = action_call_format(ACTION, tracker, domain)
+    theirs = RemoteAction._action_call_format(ACTION, tracker, domain)
+    assert "responses" not in ours["domain"]
+    assert {k: v for k, v in theirs["domain"].items() if k != "responses"} == ours["domain"]
+    assert {k: v for k, v in theirs.items() if k != "domain"} == {
+        k: v for k, v in ours.items() if k != "domain"}
+
+
+def test_the_domain_sent_follows_a_new_model():
+    """A new Domain object (a new model loaded) gets its own domain sent, not the previous one."""
+    from serving.performance import DomainForActions
+
+    cache = DomainForActions()
+    first, second = _domain(), _domain("other_form")
+    assert "other_form" not in cache.of(first)["forms"]
+    assert "other_form" in cache.of(second)["forms"]
+
+
+def test_sqlite_connections_use_wal_after_install(tmp_path):
+    """After install(), a SQLite database opened through SQLAlchemy is in WAL mode, commits
+    without a full fsync, and keeps what was committed."""
+    import sqlalchemy as sa
+
+    from serving import performance
+
+    performance.install()
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 't.db'}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("create table t (x integer)"))
+        connection.execute(sa.text("insert into t values (1)"))
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("pragma journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("pragma synchronous")).scalar() == 1  # NORMAL
+        assert connection.execute(sa.text("select x from t")).scalar() == 1
+
+
+def test_the_sqlite_tracker_store_keeps_its_connections_and_its_events(tmp_path):
+    """After install(), Rasa's SQL tracker store on a SQLite file pools its connections and a
+    tracker saved twice reads back with every event, once."""
+    import asyncio
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import ActionExecuted
+    from sqlalchemy.pool import QueuePool
+
+    from serving import performance
+
+    performance.install()
+    domain = _domain()
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    assert isinstance(store.engine.pool, QueuePool)
+    tracker = _tracker(domain)
+    asyncio.run(store.save(tracker))
+    tracker.update(ActionExecuted("utter_greet"))
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("alice"))
+    assert [e.as_dict()["event"] for e in again.events] == ["user", "action"]
+
+
+def test_events_resolve_to_the_same_classes():
+    """Every event type name resolves to the class Rasa's own lookup finds; unknown names still
+    fail the same way, and the default is still returned for them when given."""
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    from serving.performance import cached_resolve_by_type
+
+    original = Event.resolve_by_type
+    ours = cached_resolve_by_type(original)
+    for name in {cls.type_name for cls in all_subclasses(Event)}:
+        assert ours(name) is original(name)
+    with pytest.raises(ValueError):
+        ours("no_such_event")
+    assert ours("no_such_event", Event) is Event
+
+
+def test_the_action_request_body_reads_back_identical():
+    """A real action call (accents, slashes, float timestamps) serialised by ujson reads back,
+    with the standard json module, as the very same value."""
+    import json
+
+    from serving.performance import action_call_format, fast_dumps
+
+    domain = _domain()
+    tracker = _tracker(domain)
+    tracker.update_with_events([], domain)
+    body = action_call_format(ACTION, tracker, domain)
+    body["tracker"]["latest_message"]["text"] = "payée le 2/11 à 9h"
+    body["tracker"]["events"][0]["timestamp"] = 1764640000.1234567
+    assert json.loads(fast_dumps(body)) == json.loads(json.dumps(body)) == body
