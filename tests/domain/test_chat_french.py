@@ -57,6 +57,7 @@ OTHER_VALUES = {
     "field_label": [f.label for f in load_catalog().fields.values()],
     "value": ["Paul Lefebvre", "octobre 2026", "3", "en cours"],
     "requester_email": ["camille.martin@example.org"],
+    "file_name": ["fiche-autoevaluation.pdf", "Capture d’écran 2026-11-28 à 10.42.13.png"],
 }
 # Values of responses no rule reaches with today's thresholds (utter_absences_follow_up: 2
 # absences or more but under the threshold, which is 2).
