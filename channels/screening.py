@@ -62,6 +62,10 @@ class AgentScreen:
             return Checked("", response_text(agent.domain.responses, screened.problem))
         return Checked(screened.text)
 
+    def answer(self, agent: Any, response: str) -> str:
+        """The French text of a domain response, as channels answer with it."""
+        return response_text(agent.domain.responses, response)
+
     def check_message(self, agent: Any, raw: object, metadata: dict[str, Any]) -> Checked:
         """check() for a message that may carry a file in its metadata (channels.files): a
         refused file is answered in French and nothing reaches Rasa."""
