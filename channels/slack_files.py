@@ -81,8 +81,9 @@ async def fetch_shared_file(
         return Fetched(problem=NOT_FETCHED)
     if len(data) > MAX_BYTES:
         return Fetched(problem=Refusal(TOO_LARGE).response)
-    name = info.get("name") if isinstance(info.get("name"), str) else ""
-    mimetype = info.get("mimetype") if isinstance(info.get("mimetype"), str) else ""
+    name, mimetype = info.get("name"), info.get("mimetype")
+    name = name if isinstance(name, str) else ""
+    mimetype = mimetype if isinstance(mimetype, str) else ""
     return Fetched(wire={"name": name, "content_type": mimetype,
                          "data": base64.b64encode(data).decode("ascii")})
 
