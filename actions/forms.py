@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions import context, feedback, requester
+from actions import attachments, context, feedback, requester
 from actions.business.decisions import Ask, step
 from actions.business.dialogue import (
     Change,
@@ -52,6 +52,9 @@ class FieldsFormValidation(FormValidationAction):
         for name, value in tracker.slots_to_validate().items():
             if name == requester.EMAIL_SLOT and name in required:
                 events.extend(requester.validate_email(value, dispatcher, tracker))
+                continue
+            if name == attachments.FILE_SLOT and name in required:
+                events.extend(attachments.validate(value, dispatcher, tracker))
                 continue
             if name not in required or name not in context.catalog().fields:
                 continue
@@ -201,4 +204,5 @@ class ValidateTicketForm(FieldsFormValidation):
         if not category:
             return []
         names = ticket_fields(category, context.role_of(tracker), context.catalog())
-        return [*names, *requester.missing_slots(tracker)]  # then the address to answer to
+        # then the file the category comes with, then the address to answer to
+        return [*names, *attachments.required_slots(tracker), *requester.missing_slots(tracker)]

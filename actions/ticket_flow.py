@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context, requester
+from actions import attachments, context, requester
 from actions.business.dialogue import (
     Command,
     SummaryReply,
@@ -61,6 +61,7 @@ def start_ticket(
     inferred = [name for name, value in prefilled.items() if value not in said]
     return [
         *context.clear(tracker, [name for name in names if name not in kept]),
+        *attachments.cleared(),
         *[SlotSet(name, value) for name, value in prefilled.items()],
         SlotSet("ticket_category", category),
         SlotSet("inferred_details", sorted(inferred) or None),
@@ -83,7 +84,8 @@ def _summary(tracker: Tracker) -> tuple[str, str, list[tuple[str, str]]]:
 def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     """Every detail, then Confirmer / Modifier / Annuler."""
     category, label, lines = _summary(tracker)
-    reminder = context.catalog().categories[category].reminder
+    lines = [*lines, *attachments.summary_lines(tracker)]
+    reminder = attachments.reminder(tracker)
     if reminder:
         dispatcher.utter_message(response=reminder)
     inferred = [context.catalog().fields[name].label
@@ -159,6 +161,7 @@ def _new_ticket(tracker: Tracker, key: str) -> NewTicket:
         requester_name=who.name,
         user_id=who.user_id,
         identity=who.identity,
+        files=attachments.files_of(tracker),
     )
 
 

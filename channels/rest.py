@@ -11,6 +11,8 @@ Served at /webhooks/rest/webhook like Rasa's own (same name()). Before Rasa sees
   role, e-mail and name come from the token only. A bad token, or no token when
   OCBOT_IDENTITY_SECRET (or a public key) is set, gets a 401 with a JSON reason before anything
   reaches Rasa. Anonymous clients may not use `user:` sender ids, nor set e-mail or name.
+- a file in `metadata.attachment` ({"name", "content_type", "data": base64}, 10 MB) is checked
+  by channels.files: refused ones get their French answer at once and reach no tracker.
 """
 
 from __future__ import annotations
@@ -113,7 +115,9 @@ class RestChannel(RestInput):
         if problem:
             return bad_request(problem)
         sender = conversation_id(verified) if verified else body["sender"]
-        checked = self.input_check.check(request.app.ctx.agent, body["message"])
+        metadata = message_metadata(body.get("metadata"), verified)
+        checked = self.input_check.check_message(request.app.ctx.agent, body["message"],
+                                                 metadata)
         if checked.answer:
             message = {"recipient_id": sender, "text": checked.answer}
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
@@ -121,7 +125,7 @@ class RestChannel(RestInput):
             return response.json([message])
         request.ctx.ocbot_text = checked.text
         request.ctx.ocbot_sender = sender
-        request.ctx.ocbot_metadata = message_metadata(body.get("metadata"), verified)
+        request.ctx.ocbot_metadata = checked.metadata
         return None
 
     async def _extract_sender(self, req: Request) -> str | None:

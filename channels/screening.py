@@ -7,6 +7,7 @@ from typing import Any
 
 from actions.business.feedback import ENTITY as FEEDBACK_ENTITY
 from actions.business.feedback import VALUES as FEEDBACK_VALUES
+from channels.files import ScreenedFile, file_of, screen_file, text_with_file, with_file
 from channels.guard import PayloadPolicy, response_text, screen
 
 # Rasa's built-in intents reset or rewind a conversation; no button of ours sends them.
@@ -33,10 +34,12 @@ def payload_policy(domain: Any) -> PayloadPolicy:
 
 @dataclass(frozen=True)
 class Checked:
-    """What a channel does with a message: hand `text` to Rasa, or send `answer` instead."""
+    """What a channel does with a message: hand `text` (and `metadata`) to Rasa, or send
+    `answer` instead."""
 
     text: str
     answer: str | None = None
+    metadata: dict[str, Any] | None = None
 
 
 class AgentScreen:
@@ -58,3 +61,16 @@ class AgentScreen:
         if screened.problem:
             return Checked("", response_text(agent.domain.responses, screened.problem))
         return Checked(screened.text)
+
+    def answer(self, agent: Any, response: str) -> str:
+        """The French text of a domain response, as channels answer with it."""
+        return response_text(agent.domain.responses, response)
+
+    def check_message(self, agent: Any, raw: object, metadata: dict[str, Any]) -> Checked:
+        """check() for a message that may carry a file in its metadata (channels.files): a
+        refused file is answered in French and nothing reaches Rasa."""
+        screened: ScreenedFile = screen_file(file_of(metadata))
+        if screened.problem:
+            return Checked("", response_text(agent.domain.responses, screened.problem))
+        checked = self.check(agent, text_with_file(raw, screened))
+        return Checked(checked.text, checked.answer, with_file(metadata, screened))

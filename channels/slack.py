@@ -21,6 +21,10 @@ Declared in a credentials file as `channels.slack.SlackChannel:` (see credential
 - Messages go through channels.guard like the other channels' (an empty or too long message is
   answered at once; payloads the bot never offers are read as text), and the bot's text is
   escaped for mrkdwn, so a detail the user typed ("<!channel>") is shown, never interpreted.
+- A file shared in the conversation (a message event with `files`, even without text) is fetched
+  with the bot token (files.info, then url_private_download; channels/slack_files.py) and goes
+  to Rasa in the message metadata like the widget's files; a refused or unreachable file is
+  answered in French.
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from actions.tickets.attachments import METADATA_KEY
 from channels.identity import IDENTITY_KEY, RESERVED_KEYS
-from channels.screening import AgentScreen
+from channels.screening import AgentScreen, Checked
+from channels.slack_files import Download, fetch_shared_file, shared_file_id, token_download
 from channels.slack_people import SlackDirectory, identity_metadata
 
 logger = logging.getLogger(__name__)
@@ -124,6 +130,7 @@ class SlackChannel(SlackInput):
         super().__init__(*args, **kwargs)
         self.input_check = AgentScreen()
         self.directory: SlackDirectory | None = None
+        self.downloader: Download | None = None
 
     def people(self) -> SlackDirectory:
         """users.info on the configured Web API, built on first use (no call at start-up)."""
@@ -136,6 +143,34 @@ class SlackChannel(SlackInput):
 
             self.directory = SlackDirectory(lookup)
         return self.directory
+
+    @staticmethod
+    def _is_user_message(slack_event: dict[str, Any]) -> bool:
+        """Rasa's test, plus a file shared without a word (Slack sends no text then)."""
+        event = _mapping(slack_event.get("event"))
+        if event.get("type") == "message" and not event.get("bot_id") and shared_file_id(event):
+            return True
+        return SlackInput._is_user_message(slack_event)
+
+    async def shared_file(self, request: Request) -> dict[str, Any] | None:
+        """The metadata entry of the file shared with this event, or the response name that
+        answers instead ({"problem": ...}); None when no file was shared."""
+        payload = self._json_payload(request)
+        event = _mapping(payload.get("event")) if isinstance(payload, dict) else {}
+        file_id = shared_file_id(event)
+        if file_id is None:
+            return None
+        client = AsyncWebClient(self.slack_token, base_url=self.slack_api_url, proxy=self.proxy,
+                                timeout=USERS_INFO_TIMEOUT_SECONDS)
+
+        async def files_info(file: str) -> Mapping[str, Any]:
+            return (await client.files_info(file=file)).data  # type: ignore[return-value]
+
+        if self.downloader is None:
+            self.downloader = token_download(self.slack_token, self.proxy)
+        fetched = await fetch_shared_file(file_id, files_info, self.downloader,
+                                          self.slack_api_url)
+        return fetched.wire if fetched.wire is not None else {"problem": fetched.problem}
 
     def _get_conversation_id(
         self, sender_id: str | None, channel_id: str | None = None,
@@ -172,7 +207,16 @@ class SlackChannel(SlackInput):
         sender_id: str | None,
         metadata: dict | None,
     ) -> Any:
-        checked = self.input_check.check(request.app.ctx.agent, text)
+        metadata = {k: v for k, v in (metadata or {}).items() if k not in RESERVED_KEYS}
+        metadata.pop(METADATA_KEY, None)
+        shared = await self.shared_file(request)
+        if shared is not None and "problem" in shared:
+            answer = self.input_check.answer(request.app.ctx.agent, shared["problem"])
+            checked = Checked("", answer)
+        else:
+            if shared is not None:
+                metadata[METADATA_KEY] = shared
+            checked = self.input_check.check_message(request.app.ctx.agent, text, metadata)
         user_id, _ = self._user_and_team(request)
         if checked.answer:
             channel = (metadata or {}).get("out_channel") or user_id
@@ -180,7 +224,7 @@ class SlackChannel(SlackInput):
             output = self.get_output_channel(channel, thread)
             await output.send_text_message(sender_id, checked.answer)
             return response.text("")
-        metadata = {k: v for k, v in (metadata or {}).items() if k not in RESERVED_KEYS}
+        metadata = dict(checked.metadata or {})
         verified = identity_metadata(await self.people().person(user_id)) if user_id else None
         if verified is not None:
             metadata[IDENTITY_KEY] = verified

@@ -12,6 +12,8 @@ Credentials key `channels.socketio.SocketIOChannel` (same events and options as 
   environment, or the credentials' `jwt_key` / `jwt_method`). A bad token, or none when identity
   is required, refuses the connection. A signed-in socket's session is the user's conversation
   (`user:<sub>`) and its metadata's role, e-mail and name come from the token only.
+- a file in the message's `metadata.attachment` is checked like the REST channel's
+  (channels.files); packets up to MAX_MESSAGE_BYTES are read, so that a 10 MB file fits.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as RefusedConnection
 
+from actions.tickets.attachments import MAX_ENCODED
 from channels.identity import (
     Identity,
     IdentityVerifier,
@@ -42,6 +45,8 @@ from channels.screening import AgentScreen
 from channels.sessions import SessionSigner, load_secret
 
 logger = logging.getLogger(__name__)
+# The largest socket.io packet: a file's base64 (checked again by channels.files) and the text.
+MAX_MESSAGE_BYTES = MAX_ENCODED + 256 * 1024
 
 
 def metadata_of(data: dict) -> dict:
@@ -78,7 +83,9 @@ class SocketIOChannel(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         self.signer = SessionSigner(load_secret(os.environ))
         self.verifier = self.build_verifier()
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # A message may carry a 10 MB file as base64 (channels.files); engine.io's default is 1 MB.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[],
+                          max_http_buffer_size=MAX_MESSAGE_BYTES)
         webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
 
@@ -158,12 +165,13 @@ class SocketIOChannel(SocketIOInput):
         agent = self.app.ctx.agent if self.app else None
         if agent is None:
             return
-        checked = self.input_check.check(agent, data.get("message"))
+        metadata = message_metadata(metadata_of(data), self.identities.get(sid))
+        checked = self.input_check.check_message(agent, data.get("message"), metadata)
         if checked.answer:
             await self.sio.emit(self.bot_message_evt, {"text": checked.answer}, room=sid)
             return
         output = SocketIOOutput(self.sio, self.bot_message_evt)
         await on_new_message(
             UserMessage(checked.text, output, sender, input_channel=self.name(),
-                        metadata=message_metadata(metadata_of(data), self.identities.get(sid)))
+                        metadata=checked.metadata)
         )

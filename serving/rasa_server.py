@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import sys
 
-# Sanic reads SANIC_* settings from the environment: no request body over 1 MB (a message is
-# at most a few kB; Rasa's default is Sanic's 100 MB).
-REQUEST_MAX_SIZE = str(1_000_000)
+from actions.tickets.attachments import MAX_ENCODED
+
+# Sanic reads SANIC_* settings from the environment: no request body larger than one message
+# with its attached file (10 MB in base64, channels/files.py) and 1 MB of text and metadata
+# (Rasa's default is Sanic's 100 MB).
+REQUEST_MAX_SIZE = str(MAX_ENCODED + 1_000_000)
 
 
 def use_checked_shell_channel() -> None:

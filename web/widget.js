@@ -9,6 +9,11 @@
  * it for a fresh token before each message, so a short-lived token never runs out. Without a
  * token the widget is anonymous and `data-role` (mentor/coach) is sent as metadata.
  *
+ * Files: the 📎 button attaches one file to the next message (images, PDF, office documents,
+ * 10 MB; anything else is refused here in French, and checked again by the server by its bytes).
+ * It travels base64-encoded in the message metadata, `attachment: {name, content_type, data}`
+ * (channels/files.py); the history in localStorage keeps only its name.
+ *
  * Security rule of this file: message content (bot or user) only ever reaches the page through
  * textContent / createTextNode / createElement. No HTML string is ever built from a message, so a
  * message containing markup is shown as text and never executed.
@@ -20,6 +25,16 @@
   var MAX_KEPT = 200; // messages kept in localStorage: enough for a conversation, bounded size
   var TIMEOUT_MS = 60000; // a ticket confirmation can take a few seconds; give up after a minute
   var ERROR_TEXT = "Le service est momentanément indisponible, réessayez dans un instant.";
+  var MAX_FILE_BYTES = 10 * 1024 * 1024; // actions/tickets/attachments.py: MAX_BYTES
+  var FILE_TYPES = ["png", "jpg", "jpeg", "gif", "webp", "pdf", "doc", "docx", "xls", "xlsx",
+    "ppt", "pptx", "odt", "ods", "odp"];
+  var FILE_TYPE_TEXT = "Ce type de fichier n'est pas accepté. Vous pouvez joindre une image " +
+    "(PNG, JPEG, GIF, WebP), un PDF ou un document bureautique (Word, Excel, PowerPoint, " +
+    "OpenDocument).";
+  var FILE_SIZE_TEXT = "Ce fichier dépasse 10 Mo : je ne peux pas le joindre à votre demande. " +
+    "Envoyez une version plus légère (par exemple une capture d'écran ou un PDF compressé).";
+  var FILE_EMPTY_TEXT = "Ce fichier est vide : je ne peux pas le joindre à votre demande.";
+  var FILE_READ_TEXT = "Je n'ai pas pu lire ce fichier. Enregistrez-le à nouveau et renvoyez-le.";
   var WELCOME = "Bonjour ! Je réponds aux questions des mentors et des coachs : candidature, " +
     "étudiants, facturation, sessions et soutenances… Posez votre question.";
 
@@ -156,8 +171,23 @@
     placeholder: "Écrivez votre question…",
   });
   var send = el("button", { type: "submit", "class": "ocbot-send", text: "Envoyer" });
+  var picker = el("input", {
+    id: "ocbot-file", type: "file", "class": "ocbot-sr", tabindex: "-1", "aria-hidden": "true",
+    accept: FILE_TYPES.map(function (t) { return "." + t; }).join(","),
+  });
+  var attach = el("button", {
+    type: "button", "class": "ocbot-attach", "aria-label": "Joindre un fichier",
+    title: "Joindre un fichier (image, PDF ou document bureautique, 10 Mo au plus)",
+  }, [el("span", { "aria-hidden": "true", text: "📎" })]);
+  var pendingName = el("span", { "class": "ocbot-pending-name" });
+  var unattach = el("button", { type: "button", "class": "ocbot-unattach",
+    "aria-label": "Retirer la pièce jointe" }, [el("span", { "aria-hidden": "true", text: "×" })]);
+  var pendingBox = el("div", { "class": "ocbot-pending", hidden: "" }, [
+    el("span", { "class": "ocbot-sr", text: "Pièce jointe : " }), pendingName, unattach,
+  ]);
   var form = el("form", { "class": "ocbot-form" }, [
-    el("label", { "for": "ocbot-input", "class": "ocbot-sr", text: "Votre message" }), input, send,
+    el("label", { "for": "ocbot-input", "class": "ocbot-sr", text: "Votre message" }),
+    attach, picker, input, send,
   ]);
   var reset = el("button", { type: "button", "class": "ocbot-reset", text: "Nouvelle conversation" });
   var close = el("button", { type: "button", "class": "ocbot-close", "aria-label": "Fermer l'assistant" },
@@ -171,7 +201,7 @@
       el("p", { text: "Mentors et coachs" }),
       reset, close,
     ]),
-    log, typing, form,
+    log, typing, pendingBox, form,
   ]);
   var root = el("div", { "class": "ocbot" }, [panel, launcher]);
 
@@ -220,12 +250,15 @@
   }
 
   // ---- talking to Rasa -------------------------------------------------------------------------
-  function post(text) {
+  function post(text, file) {
     return currentToken().then(function (token) {
       var controller = window.AbortController ? new AbortController() : null;
       var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
-      // Under a token the server ignores the sender and the metadata: the token says who.
-      var body = { sender: state.sender, message: text, metadata: role ? { role: role } : {} };
+      // Under a token the server ignores the sender, and the role, e-mail and name of the
+      // metadata: the token says who.
+      var metadata = role ? { role: role } : {};
+      if (file) metadata.attachment = file;
+      var body = { sender: state.sender, message: text, metadata: metadata };
       var headers = { "Content-Type": "application/json" };
       if (token) headers.Authorization = "Bearer " + token;
       return fetch(rasaUrl + "/webhooks/rest/webhook", {
@@ -243,12 +276,12 @@
   // `shown` is what the user's bubble says (a button's title), `sent` what Rasa receives.
   // Resolves true when the bot answered, false on a network error (already reported); `undo`
   // puts back what the caller changed before sending.
-  function exchange(shown, sent, undo) {
+  function exchange(shown, sent, undo, file) {
     var conversation = state; // "Nouvelle conversation" while waiting: the late answer is dropped
     var mine = { from: "user", text: shown };
     setBusy(true);
     add(mine);
-    return post(sent).then(function (replies) {
+    return post(sent, file).then(function (replies) {
       if (state !== conversation) return true;
       (Array.isArray(replies) ? replies : []).forEach(function (r) {
         var buttons = (Array.isArray(r.buttons) ? r.buttons : []).filter(function (b) {
@@ -272,13 +305,70 @@
     }).finally(function () { setBusy(false); });
   }
 
+  // ---- the file attached to the next message ---------------------------------------------------
+  var pending = null; // the File chosen, sent with the next message
+
+  function alertText(text) {
+    log.appendChild(el("div", { "class": "ocbot-msg ocbot-error", role: "alert", text: text }));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function fileProblem(file) {
+    var dot = file.name.lastIndexOf(".");
+    var extension = dot === -1 ? "" : file.name.slice(dot + 1).toLowerCase();
+    if (FILE_TYPES.indexOf(extension) === -1) return FILE_TYPE_TEXT;
+    if (file.size > MAX_FILE_BYTES) return FILE_SIZE_TEXT;
+    if (file.size === 0) return FILE_EMPTY_TEXT;
+    return null;
+  }
+
+  function setPending(file) {
+    pending = file;
+    pendingName.textContent = file ? file.name : "";
+    pendingBox.hidden = !file;
+  }
+
+  function readFile(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () {
+        var url = String(reader.result); // data:<type>;base64,<data>
+        resolve({ name: file.name, content_type: file.type || "", data: url.slice(url.indexOf(",") + 1) });
+      };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsDataURL(file);
+    });
+  }
+
+  attach.addEventListener("click", function () { picker.click(); });
+  picker.addEventListener("change", function () {
+    var file = picker.files && picker.files[0];
+    picker.value = ""; // choosing the same file again fires change again
+    if (!file) return;
+    var problem = fileProblem(file);
+    if (problem) { alertText(problem); return; }
+    setPending(file);
+    input.focus();
+  });
+  unattach.addEventListener("click", function () { setPending(null); input.focus(); });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault(); // Enter in the input lands here too
     var text = input.value.trim();
-    if (!text || busy) return;
+    var file = pending;
+    if ((!text && !file) || busy) return;
     input.value = "";
-    exchange(text, text).then(function (ok) {
+    setPending(null);
+    var shown = file ? "📎 " + file.name + (text ? "\n" + text : "") : text;
+    var sending = file ? readFile(file) : Promise.resolve(null);
+    sending.then(function (encoded) {
+      return exchange(shown, text, null, encoded);
+    }, function () {
+      alertText(FILE_READ_TEXT);
+      return false;
+    }).then(function (ok) {
       if (!ok && !input.value) input.value = text; // nothing typed is lost
+      if (!ok && file && !pending) setPending(file); // nor the file
       input.focus();
     });
   });
@@ -323,6 +413,7 @@
     save();
     renderAll();
     input.value = "";
+    setPending(null);
     input.focus();
   });
 

@@ -42,11 +42,21 @@ class Field:
 
 
 @dataclass(frozen=True)
+class FileRequest:
+    """The file the help page asks for with a request: its kind (rules/tickets.yml `files`)."""
+
+    kind: str
+    label: str
+    optional: bool = False  # the page says "si possible"
+
+
+@dataclass(frozen=True)
 class Category:
     name: str
     label: str
     details: dict[str, tuple[str, ...]]  # per role
     reminder: str | None = None
+    file: FileRequest | None = None
 
     def details_for(self, role: str | None) -> tuple[str, ...]:
         return self.details[role or "mentor"]
@@ -125,13 +135,44 @@ def _fields(data: dict[str, Any]) -> dict[str, Field]:
     return result
 
 
-def _categories(data: dict[str, Any], fields: dict[str, Field]) -> dict[str, Category]:
+def _file_kinds(data: Any) -> dict[str, str]:
+    """Kinds of file a request may ask for, and the label the summary shows."""
+    if not isinstance(data, dict) or not data:
+        raise RulebookError("tickets.yml: files must map each kind of file to its label")
+    for kind, label in data.items():
+        if not isinstance(kind, str) or not kind.isidentifier():
+            raise RulebookError(f"files: {kind!r} is not a plain name (utter_ask_file_<kind>)")
+        if not isinstance(label, str) or not label.strip():
+            raise RulebookError(f"files.{kind}: expected a non-empty label")
+    return dict(data)
+
+
+def _file_request(spec: Any, kinds: dict[str, str], where: str) -> FileRequest | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise RulebookError(f"{where}: expected {{kind: ..., optional: true|false}}")
+    _keys(spec, {"kind", "optional"}, {"kind"}, where)
+    if spec["kind"] not in kinds:
+        raise RulebookError(f"{where}.kind: unknown kind of file {spec['kind']!r}")
+    optional = spec.get("optional", False)
+    if not isinstance(optional, bool):
+        raise RulebookError(f"{where}.optional: expected true or false")
+    return FileRequest(spec["kind"], kinds[spec["kind"]], optional)
+
+
+def _categories(
+    data: dict[str, Any], fields: dict[str, Field], kinds: dict[str, str] | None = None,
+) -> dict[str, Category]:
     result = {}
     for name, spec in data.items():
         where = f"categories.{name}"
         if not isinstance(spec, dict):
             raise RulebookError(f"{where}: expected a mapping")
-        _keys(spec, {"label", "details", "reminder"}, {"label", "details"}, where)
+        _keys(spec, {"label", "details", "reminder", "file"}, {"label", "details"}, where)
+        file = _file_request(spec.get("file"), kinds or {}, f"{where}.file")
+        if spec.get("reminder") and (file is None or file.optional):
+            raise RulebookError(f"{where}.reminder: only for a required file (shown without it)")
         details = _per_role(spec["details"], f"{where}.details")
         for role, names in details.items():
             if not isinstance(names, list) or not names:
@@ -144,6 +185,7 @@ def _categories(data: dict[str, Any], fields: dict[str, Field]) -> dict[str, Cat
             _text(spec, "label", where),
             {role: tuple(names) for role, names in details.items()},
             spec.get("reminder"),
+            file,
         )
     return result
 
@@ -179,14 +221,15 @@ def load_catalog(folder: Path = RULES_DIR) -> Catalog:
     fields_file = read_yaml(folder / "fields.yml")
     _keys(fields_file, {"fields", "choices"}, {"fields", "choices"}, "fields.yml")
     tickets_file = read_yaml(folder / "tickets.yml")
-    _keys(tickets_file, {"categories"}, {"categories"}, "tickets.yml")
+    _keys(tickets_file, {"categories", "files"}, {"categories", "files"}, "tickets.yml")
     topics_file = read_yaml(folder / "topics.yml")
     _keys(topics_file, {"topics"}, {"topics"}, "topics.yml")
 
     choices = _choices(fields_file["choices"])
     fields = {name: dataclasses.replace(field, choices=tuple(choices.get(field.kind, ())))
               for name, field in _fields(fields_file["fields"]).items()}
-    categories = _categories(tickets_file["categories"], fields)
+    categories = _categories(tickets_file["categories"], fields,
+                             _file_kinds(tickets_file["files"]))
     if "other" not in categories:
         raise RulebookError("tickets.yml: the category 'other' is required (fallback tickets)")
     topics = _topics(topics_file["topics"], categories)

@@ -6,12 +6,16 @@ bytes, not by its name or the type the browser claims: an executable renamed "ca
 refused. Accepted files are stored with their ticket (sql.attachments_table, never served back)
 and uploaded to Zendesk with it (zendesk.py, Uploads API).
 
-Not wired yet (issue 14): the channels (widget upload, Slack file shares) and the ticket form
-asking for the file.
+How a file travels: the channel (REST, socket.io, Slack) puts it in the message metadata under
+METADATA_KEY as {"name", "content_type", "data": base64}, after checking it with read_wire; a
+refused file travels as {"name", "refused": reason} so that the conversation can say why
+(actions/attachments.py). The action server checks the bytes again before a ticket keeps them.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import re
@@ -21,6 +25,9 @@ from dataclasses import dataclass
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_NAME = 120
+METADATA_KEY = "attachment"
+# Base64 of MAX_BYTES, plus slack for line breaks: longer data is refused before decoding.
+MAX_ENCODED = (MAX_BYTES + 2) // 3 * 4 + 1024
 
 # Refusal reasons; each has a French response utter_attachment_<reason> in the domain.
 EMPTY = "empty"
@@ -145,3 +152,50 @@ def clean_name(name: str) -> str | None:
     if not base or len(base) > MAX_NAME:
         return None
     return base
+
+
+def to_wire(attachment: Attachment, data: bytes) -> dict[str, str]:
+    """The metadata entry of an accepted file."""
+    return {"name": attachment.name, "content_type": attachment.content_type,
+            "data": base64.b64encode(data).decode("ascii")}
+
+
+def refused_wire(name: object, refusal: Refusal) -> dict[str, str]:
+    """The metadata entry of a refused file: its name (if readable) and why, never its bytes."""
+    readable = clean_name(name) if isinstance(name, str) else None
+    return {"name": readable or "", "refused": refusal.reason}
+
+
+def read_wire(raw: object) -> tuple[Attachment, bytes] | Refusal | None:
+    """A metadata entry checked again: the file and its bytes, the refusal, or None (no file)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        return Refusal(MALFORMED)
+    reason = raw.get("refused")
+    if reason is not None:
+        return Refusal(reason if reason in REASONS else MALFORMED)
+    name, declared, encoded = raw.get("name"), raw.get("content_type"), raw.get("data")
+    if not isinstance(name, str) or not isinstance(encoded, str):
+        return Refusal(MALFORMED)
+    if declared is not None and not isinstance(declared, str):
+        return Refusal(MALFORMED)
+    if len(encoded) > MAX_ENCODED:
+        return Refusal(TOO_LARGE)
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return Refusal(MALFORMED)
+    checked = check_file(name, data, declared)
+    return checked if isinstance(checked, Refusal) else (checked, data)
+
+
+def screen_wire(raw: object) -> dict[str, str] | None:
+    """What a channel forwards for a file a client sent: the checked file, or why not."""
+    read = read_wire(raw)
+    if read is None:
+        return None
+    name = raw.get("name") if isinstance(raw, dict) else None
+    if isinstance(read, Refusal):
+        return refused_wire(name, read)
+    return to_wire(*read)

@@ -68,7 +68,7 @@ def test_finished_ticket_form_shows_the_summary_with_a_draft_key():
 
 
 def test_summary_shows_the_category_reminder_first():
-    """The novice-status ticket reminds the user to attach the sheet."""
+    """The novice-status ticket sent without the sheet says so before the summary."""
     state = {"flow": "ticket", "ticket_category": "novice_status", "role": "mentor",
              "novice_course_done": "oui", "novice_sheet_complete": "oui"}
     dispatcher, _ = run(state)

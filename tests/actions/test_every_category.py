@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -30,13 +31,18 @@ ANSWERS = {
     "text": "le détail de ma demande",
 }
 EMAIL = "prenom.nom@exemple.fr"  # asked last: the user is anonymous (no token in the metadata)
+# The file a category comes with is answered with a PDF in the message metadata.
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
+FILE = {"name": "piece.pdf", "content_type": "application/pdf",
+        "data": base64.b64encode(PDF).decode("ascii")}
 CATALOG = load_catalog()
 CASES = [(c, r) for c in CATALOG.categories for r in ("mentor", "coach")]
 
 
-def fill(slots: dict) -> tuple[dict, list[str]]:
-    """Answer every question the ticket form asks, through its validation."""
-    asked = []
+def fill(slots: dict, files: list[dict]) -> tuple[dict, list[str]]:
+    """Answer every question the ticket form asks, through its validation; the messages that
+    brought a file are added to `files`."""
+    asked: list[str] = []
     for _ in range(12):
         tracker = make_tracker(slots, intent="inform", active_loop="ticket_form")
         events = asyncio.run(ValidateTicketForm().run(CollectingDispatcher(), tracker, {}))
@@ -45,11 +51,14 @@ def fill(slots: dict) -> tuple[dict, list[str]]:
         if field is None:
             return slots, asked
         asked.append(field)
-        text = EMAIL if field == "requester_email" else ANSWERS[CATALOG.fields[field].kind]
-        turn = [{"event": "user", "text": text, "timestamp": 1.0},
+        metadata = {"attachment": FILE} if field == "ticket_file" else {}
+        text = (EMAIL if field == "requester_email" else FILE["name"] if metadata
+                else ANSWERS[CATALOG.fields[field].kind])
+        turn = [{"event": "user", "text": text, "timestamp": 1.0, "metadata": metadata},
                 {"event": "slot", "name": field, "value": text}]
         tracker = make_tracker(slots, intent="inform", text=text, events=turn,
-                               active_loop="ticket_form")
+                               active_loop="ticket_form", metadata=metadata)
+        files.extend(turn[:1] if metadata else [])
         events = asyncio.run(ValidateTicketForm().run(CollectingDispatcher(), tracker, {}))
         slots.update(slot_events(events))
     raise AssertionError(f"the form never ended: {asked}")
@@ -57,14 +66,17 @@ def fill(slots: dict) -> tuple[dict, list[str]]:
 
 @pytest.mark.parametrize(("category", "role"), CASES, ids=[f"{c}-{r}" for c, r in CASES])
 def test_category_is_collected_confirmed_and_stored(store, category, role):
-    """All the category's details are asked once, shown, and stored with the ticket."""
+    """All the category's details (and its file, if the page asks one) are asked once, shown,
+    and stored with the ticket."""
     slots = {"role": role, "offered_ticket": category}
+    files: list[dict] = []
     start = asyncio.run(ActionRespond().run(
         CollectingDispatcher(), make_tracker(slots, intent="request_human"), {}))
     slots.update(slot_events(start))
-    slots, asked = fill(slots)
+    slots, asked = fill(slots, files)
     expected = CATALOG.categories[category].details_for(role)
-    assert asked == [*expected, "requester_email"]
+    has_file = CATALOG.categories[category].file is not None
+    assert asked == [*expected, *(["ticket_file"] if has_file else []), "requester_email"]
 
     dispatcher = CollectingDispatcher()
     summary = asyncio.run(ActionAfterForm().run(dispatcher, make_tracker(slots), {}))
@@ -72,9 +84,10 @@ def test_category_is_collected_confirmed_and_stored(store, category, role):
     assert dispatcher.messages[-1]["response"] == "utter_ticket_summary"
 
     asyncio.run(ActionRespond().run(CollectingDispatcher(),
-                                    make_tracker(slots, intent="affirm"), {}))
+                                    make_tracker(slots, intent="affirm", events=files), {}))
     [ticket] = store.list()
     assert (ticket.category, ticket.role) == (category, role)
     assert list(ticket.details) == list(expected)
     assert all(value for value in ticket.details.values())
     assert (ticket.requester_email, ticket.identity) == (EMAIL, "declared")
+    assert [a.name for a in ticket.attachments] == (["piece.pdf"] if has_file else [])

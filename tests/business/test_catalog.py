@@ -220,6 +220,26 @@ def test_ticket_category_reminds_what_to_attach(
     assert catalog.categories[category].reminder == reminder
 
 
+# The help page: which requests come with a file, and where it says "si possible".
+PAGE_FILES = {
+    "novice_status": ("self_evaluation_sheet", False),
+    "evaluator_status": ("course_certificate", False),
+    "add_path": ("cv", False),
+    "session_completion": ("full_screenshot", False),
+    "content_error": ("screenshot", True),
+    "application_blocked": ("screenshot", True),
+    "platform": ("screenshot", True),
+}
+
+
+def test_categories_ask_the_files_the_page_asks_for(catalog: Catalog) -> None:
+    """Exactly the categories whose section asks for a file ask for it, optional where the page
+    says "si possible" (or lists a screenshot among ways to locate an error)."""
+    asked = {name: (category.file.kind, category.file.optional)
+             for name, category in catalog.categories.items() if category.file}
+    assert asked == PAGE_FILES
+
+
 def test_only_spec_optional_details_can_be_skipped(catalog: Catalog) -> None:
     """SPEC marks the transfer and stop reasons optional; a mentor's dispute detail is too (the
     page asks mentors only to contact the team)."""
@@ -343,6 +363,18 @@ BROKEN = [
      r"choices\.late_case: options must be", "missing-option"),
     ("fields.yml", "kinds", ["text"],
      r"fields\.yml: unknown key\(s\) \['kinds'\]", "unknown-top-level-key"),
+    ("tickets.yml", "categories.add_path.file", {"kind": "resume"},
+     r"categories\.add_path\.file\.kind: unknown kind of file 'resume'", "unknown-file-kind"),
+    ("tickets.yml", "categories.add_path.file", {"kind": "cv", "optional": "si possible"},
+     r"categories\.add_path\.file\.optional: expected true or false", "file-optional-text"),
+    ("tickets.yml", "categories.platform.file", "screenshot",
+     r"categories\.platform\.file: expected \{kind", "file-not-a-mapping"),
+    ("tickets.yml", "categories.add_path.file.optional", True,
+     r"categories\.add_path\.reminder: only for a required file", "reminder-optional-file"),
+    ("tickets.yml", "files", DELETE,
+     r"tickets\.yml: missing key\(s\) \['files'\]", "files-missing"),
+    ("tickets.yml", "files.cv", "",
+     r"files\.cv: expected a non-empty label", "file-label-empty"),
 ]
 
 

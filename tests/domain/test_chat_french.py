@@ -58,6 +58,7 @@ OTHER_VALUES = {
     "value": ["Paul Lefebvre", "octobre 2026", "3", "en cours"],
     "requester_email": ["camille.martin@example.org"],
     "date_label": ["3 novembre 2026", "1er décembre 2026"],
+    "file_name": ["fiche-autoevaluation.pdf", "Capture d’écran 2026-11-28 à 10.42.13.png"],
 }
 # Values of responses no rule reaches with today's thresholds (utter_absences_follow_up: 2
 # absences or more but under the threshold, which is 2).

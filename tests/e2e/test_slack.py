@@ -46,12 +46,19 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 # users.info answers: the profile a workspace holds for each user (others: user_not_found).
 PEOPLE = {"U123": {"email": "u123@example.org", "real_name": "Ulysse Cent"},
-          "U555": {"email": "claire.m@example.org", "real_name": "Claire Moreau"}}
+          "U555": {"email": "claire.m@example.org", "real_name": "Claire Moreau"},
+          "U888": {"email": "nina.r@example.org", "real_name": "Nina Roux"}}
+# Files shared in the workspace: files.info describes them, /files/<id> serves their bytes to
+# the bot token only (url_private_download).
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
+FILES = {"F1": ("fiche-autoevaluation.pdf", "application/pdf", PDF),
+         "F2": ("capture.png", "image/png", b"MZ\x90\x00\x03" + bytes(100))}
+BOT_TOKEN = "xoxb-test"
 
 
 class FakeSlackApi:
     """Slack's Web API on 127.0.0.1: records every call; chat.postMessage answers {"ok": true},
-    users.info answers from PEOPLE."""
+    users.info answers from PEOPLE, files.info and the file downloads from FILES."""
 
     def __init__(self) -> None:
         self.calls: list[dict[str, Any]] = []
@@ -66,7 +73,16 @@ class FakeSlackApi:
                     fake.calls.append({"path": path, "args": args,
                                        "auth": self.headers.get("Authorization")})
                 user = args.get("user", "")
-                if path.endswith("/users.info") and user in PEOPLE:
+                if path.startswith("/files/"):
+                    self.send_file(path.rsplit("/", 1)[-1])
+                    return
+                if path.endswith("/files.info") and args.get("file") in FILES:
+                    name, mimetype, data = FILES[args["file"]]
+                    answer = {"ok": True, "file": {
+                        "id": args["file"], "name": name, "mimetype": mimetype,
+                        "size": len(data),
+                        "url_private_download": f"{fake.root}/files/{args['file']}"}}
+                elif path.endswith("/users.info") and user in PEOPLE:
                     answer = {"ok": True, "user": {"id": user, "team_id": "T1",
                                                    "profile": PEOPLE[user]}}
                 else:
@@ -77,6 +93,19 @@ class FakeSlackApi:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def send_file(self, file_id: str) -> None:
+                if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}" or (
+                        file_id not in FILES):
+                    self.send_response(403)
+                    self.end_headers()
+                    return
+                data = FILES[file_id][2]
+                self.send_response(200)
+                self.send_header("Content-Type", FILES[file_id][1])
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -99,7 +128,8 @@ class FakeSlackApi:
                 pass  # keep pytest's output clean
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+        self.root = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.root}/api/"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def posts(self) -> list[dict[str, Any]]:
@@ -147,7 +177,7 @@ def slack_rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SlackRasa]:
     base = f"http://127.0.0.1:{rasa_port}"
     rasa.health = f"{base}/webhooks/slack/"  # the Slack blueprint is mounted
     try:
-        rasa.start(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET=secret,
+        rasa.start(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=secret,
                    SLACK_API_URL=slack.url, SLACK_CHANNEL="", SLACK_TEAM_ID="T1")
         yield SlackRasa(base, secret, slack, work / "rasa.log", tickets_url)
     finally:
@@ -167,6 +197,14 @@ def message_event(text: str, user: str = "U123", channel: str = "C123",
         "event": {"type": "message", "channel_type": "im", "user": user, "channel": channel,
                   "text": text, "ts": f"{time.time():.6f}"},
     }
+
+
+def file_share_event(file_id: str, user: str, channel: str, text: str = "") -> dict[str, Any]:
+    """A message event sharing a file: Slack sends its id (and no text when none was typed)."""
+    payload = message_event(text, user=user, channel=channel)
+    payload["event"].update({"subtype": "file_share",
+                             "files": [{"id": file_id, "name": FILES[file_id][0]}]})
+    return payload
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -448,3 +486,36 @@ def test_feedback_buttons_are_shown_and_clicked_in_slack(slack_rasa: SlackRasa) 
     assert post_button_click(slack_rasa, '/affirm{"feedback":"helpful"}', user, channel) == 200
     thanks = slack_rasa.slack.wait_for_posts(clicked + 1, REPLY_TIMEOUT)[clicked]
     assert "Merci pour votre retour" in thanks["args"]["text"]
+
+
+def test_sheet_shared_in_slack_is_kept_with_the_ticket(slack_rasa: SlackRasa) -> None:
+    """A novice ticket: the sheet shared as a Slack file is fetched with the bot token
+    (files.info, url_private_download), acknowledged, and the stored ticket lists it."""
+    slack = slack_rasa.slack
+    steps = [("je ne veux plus être novice", "Avez-vous réalisé le cours"), ("oui", "fiche"),
+             ("oui", "Joignez votre fiche d'autoévaluation complète")]
+    for text, expected in steps:
+        before = len(slack.posts())
+        post(slack_rasa, message_event(text, user="U888", channel="D888"))
+        wait_for_text(slack, before, expected, REPLY_TIMEOUT)
+    before = len(slack.posts())
+    assert post(slack_rasa, file_share_event("F1", "U888", "D888"))[0] == 200
+    wait_for_text(slack, before, "Fichier reçu : fiche-autoevaluation.pdf", REPLY_TIMEOUT)
+    downloads = [c for c in slack.calls if c["path"] == "/files/F1"]
+    assert [c["auth"] for c in downloads] == [f"Bearer {BOT_TOKEN}"]
+    before = len(slack.posts())
+    post(slack_rasa, message_event("/affirm", user="U888", channel="D888"))
+    wait_for_text(slack, before, "OC-2026-", REPLY_TIMEOUT)
+    [ticket] = [t for t in list_tickets(slack_rasa.tickets_url) if t["sender_id"] == "slack:U888"]
+    assert [(a["name"], a["sha256"]) for a in ticket["attachments"]] == [
+        ("fiche-autoevaluation.pdf", hashlib.sha256(PDF).hexdigest())]
+
+
+def test_disguised_file_shared_in_slack_is_refused_in_french(slack_rasa: SlackRasa) -> None:
+    """An executable shared as capture.png is downloaded, refused by its bytes, and answered
+    in French."""
+    slack = slack_rasa.slack
+    before = len(slack.posts())
+    assert post(slack_rasa, file_share_event("F2", "U123", "D123"))[0] == 200
+    said = wait_for_text(slack, before, "ne correspond pas à son nom", REPLY_TIMEOUT)
+    assert "Le contenu de ce fichier" in said

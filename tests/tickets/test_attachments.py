@@ -3,6 +3,7 @@ else refused with a reason the user is told."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import zipfile
@@ -22,6 +23,8 @@ from actions.tickets.attachments import (
     Refusal,
     check_file,
     clean_name,
+    read_wire,
+    screen_wire,
 )
 from actions.tickets.model import AttachedFile
 from tests.domain.test_answers import RESPONSES
@@ -138,3 +141,37 @@ def test_attached_file_must_be_the_checked_bytes() -> None:
     assert AttachedFile(attachment, PNG).data == PNG
     with pytest.raises(ValueError):
         AttachedFile(attachment, JPEG)
+
+
+# ---- the metadata form a channel hands over (read_wire / screen_wire)
+
+def encoded(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def test_wire_file_is_read_back_with_its_bytes():
+    """A PDF sent as base64 with its name and type comes back checked, bytes intact."""
+    attachment, data = read_wire({"name": "fiche.pdf", "content_type": "application/pdf",
+                                  "data": encoded(PDF)})
+    assert (attachment.name, data) == ("fiche.pdf", PDF)
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ({"name": "fiche.pdf", "data": "not base64 !"}, MALFORMED),
+    ({"name": "fiche.pdf"}, MALFORMED),
+    ("fiche.pdf", MALFORMED),
+    ({"name": "fiche.pdf", "data": "A" * (MAX_BYTES * 2)}, TOO_LARGE),
+    ({"name": "capture.png", "content_type": "image/png", "data": encoded(EXE)}, DISGUISED),
+    ({"name": "x.pdf", "refused": "too_large"}, TOO_LARGE),
+    ({"name": "x.pdf", "refused": "whatever the client says"}, MALFORMED),
+], ids=["bad-base64", "no-data", "not-an-object", "too-long-before-decoding", "exe-as-png",
+        "channel-refusal", "unknown-refusal"])
+def test_wire_file_problems_are_refusals(raw, reason):
+    """Malformed, oversized or disguised files in the metadata are refused with a reason."""
+    assert read_wire(raw) == Refusal(reason)
+
+
+def test_channel_forwards_a_refusal_without_the_bytes():
+    """A refused file is forwarded as its name and reason only: no bytes reach Rasa."""
+    assert screen_wire({"name": "../virus.png", "data": encoded(EXE)}) == {
+        "name": "virus.png", "refused": DISGUISED}
