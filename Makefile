@@ -76,7 +76,8 @@ test: install lint unit validate train test-nlu test-e2e test-reliability
 	@echo "make test: all checks passed"
 
 lint: $(STAMPS)/deps
-	$(VENV)/bin/ruff check actions channels serving tests scripts nlu reporting
+	$(VENV)/bin/ruff check actions channels serving harness tests scripts nlu reporting
+	$(PY) -m mypy
 	$(PY) scripts/sync_domain.py --check
 
 unit: $(STAMPS)/deps

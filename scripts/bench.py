@@ -44,6 +44,16 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness.stack import (  # noqa: E402
+    MODEL,
+    PYTHON,
+    ROOT,
+    LocalStack,
+    ProductionStack,
+    cpu_seconds,
+    list_tickets,
+    peak_rss_mb,
+)
 from scripts.bench_load import (  # noqa: E402
     CONVERSATION,
     TODAY,
@@ -54,16 +64,6 @@ from scripts.bench_load import (  # noqa: E402
     sustainable_rate,
 )
 from scripts.bench_users import OpenLoopResult, idle, open_loop  # noqa: E402
-from serving.stack import (  # noqa: E402
-    MODEL,
-    PYTHON,
-    ROOT,
-    LocalStack,
-    ProductionStack,
-    cpu_seconds,
-    list_tickets,
-    peak_rss_mb,
-)
 
 TICKETS_PER_USER = 1
 P95_LIMIT_MS = 500.0

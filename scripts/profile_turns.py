@@ -1,6 +1,6 @@
 """Where a turn's time goes: action-server round trips, payload sizes and server time per turn.
 
-Starts the local stack (serving.stack: action server, Rasa server, SQLite stores) with a
+Starts the local stack (harness.stack: action server, Rasa server, SQLite stores) with a
 recording proxy between the two, then plays the bench conversation one user at a time. For each
 turn it reports the REST latency, the number of calls Rasa made to the action server, the actions
 called, the bytes sent (the whole tracker each time) and received, and the time spent in the
@@ -30,8 +30,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scripts.bench_load import CONVERSATION, TODAY, turn_kind  # noqa: E402
-from serving.stack import (  # noqa: E402
+from harness.stack import (  # noqa: E402
     ROOT,
     action_server,
     free_port,
@@ -40,13 +39,15 @@ from serving.stack import (  # noqa: E402
     start_side_by_side,
     write_endpoints,
 )
+from scripts.bench_load import CONVERSATION, TODAY, turn_kind  # noqa: E402
 
 
 class Recorder:
     """A loopback proxy in front of the action server that records each call."""
 
     def __init__(self, target: str) -> None:
-        self.target, self.calls = target, []  # (action, bytes out, bytes back, seconds)
+        self.target = target
+        self.calls: list[tuple[str, int, int, float]] = []  # (action, out, back, seconds)
         self.session: aiohttp.ClientSession | None = None
 
     async def handle(self, request: web.Request) -> web.Response:

@@ -21,7 +21,7 @@ import yaml
 
 ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT))
-from serving.stack import LocalStack  # noqa: E402
+from harness.stack import LocalStack  # noqa: E402
 
 MAX_TURNS = 8
 SCENARIOS = Path(__file__).resolve().parents[1] / "tests" / "conversations" / "turns.yml"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from serving.stack import (
+from harness.stack import (
     MODEL,
     ROOT,
     Server,

@@ -17,7 +17,7 @@ import uuid
 import pytest
 import socketio
 
-from serving.stack import list_tickets
+from harness.stack import list_tickets
 from tests.e2e.conftest import say, texts
 
 

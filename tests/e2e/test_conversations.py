@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from serving.stack import ROOT, LocalStack, list_tickets
+from harness.stack import ROOT, LocalStack, list_tickets
 
 CONVERSATIONS = yaml.safe_load(
     (ROOT / "tests" / "conversations" / "conversations.yml").read_text(encoding="utf-8"))

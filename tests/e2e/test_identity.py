@@ -22,7 +22,7 @@ import jwt
 import pytest
 import socketio
 
-from serving.stack import (
+from harness.stack import (
     MODEL,
     ROOT,
     Server,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from serving.stack import list_tickets
+from harness.stack import list_tickets
 from tests.e2e.conftest import say, texts
 
 

@@ -12,7 +12,7 @@ import uuid
 
 import socketio
 
-from serving.stack import list_tickets
+from harness.stack import list_tickets
 from tests.e2e.conftest import say, texts
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"

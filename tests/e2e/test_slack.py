@@ -26,7 +26,7 @@ import pytest
 from rasa.shared.exceptions import InvalidConfigException
 
 from channels.slack import DEFAULT_SLACK_API_URL, SlackChannel, resolve_settings
-from serving.stack import (
+from harness.stack import (
     MODEL,
     ROOT,
     action_server,

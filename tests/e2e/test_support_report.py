@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from serving.stack import (
+from harness.stack import (
     PYTHON,
     ROOT,
     action_server,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from serving.stack import ROOT, free_port, wait_for
+from harness.stack import ROOT, free_port, wait_for
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect

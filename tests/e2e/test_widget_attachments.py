@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from serving.stack import list_tickets
+from harness.stack import list_tickets
 from tests.e2e.test_widget import (  # noqa: F401 (fixtures)
     CHROMIUM,
     ask,

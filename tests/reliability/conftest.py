@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from serving.stack import MODEL, ProductionStack, Server
+from harness.stack import MODEL, ProductionStack, Server
 from tests.opt_in import skip_unless_enabled
 
 TODAY = "2026-11-20"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from serving.stack import LocalStack
+from harness.stack import LocalStack
 from tests.reliability.conftest import TODAY, say
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from actions.privacy.tracker import TrackerEvents
 from actions.tickets.sql import SqlTicketStore
-from serving.stack import Postgres, free_port
+from harness.stack import Postgres, free_port
 from tests.privacy import scenarios
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from serving.stack import ROOT, ProductionStack, list_tickets
+from harness.stack import ROOT, ProductionStack, list_tickets
 from tests.reliability.conftest import say
 
 PAYMENT = "mon virement n'est pas arrivé alors que la facture est payée"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg2
 
-from serving.stack import PRODUCTION_ENDPOINTS, PYTHON, ROOT, ProductionStack, production_env
+from harness.stack import PRODUCTION_ENDPOINTS, PYTHON, ROOT, ProductionStack, production_env
 from tests.reliability.conftest import TOKEN, say
 
 

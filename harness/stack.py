@@ -47,8 +47,10 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
-def peak_rss_mb(pid: int) -> float | None:
-    """Peak resident memory of a live process (VmHWM), in MB."""
+def peak_rss_mb(pid: int | None) -> float | None:
+    """Peak resident memory of a live process (VmHWM), in MB; None when it is not running."""
+    if pid is None:
+        return None
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
@@ -324,8 +326,10 @@ class ProductionStack:
         start_side_by_side([self.actions, *self.rasa])
 
     def stop(self) -> None:
-        for server in [*self.rasa, self.actions, self.redis, self.postgres]:
+        for server in [*self.rasa, self.actions]:
             server.stop()
+        self.redis.stop()
+        self.postgres.stop()
 
 
 def start_side_by_side(servers: list[Server]) -> None:

@@ -1,0 +1,1 @@
+"""What tests and benchmarks use to start the servers for real: not part of what is deployed."""
