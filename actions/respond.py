@@ -64,6 +64,7 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
         return [SlotSet("pending_topic", topic), SlotSet("opening_text", opening),
                 context.waiting_for(Step.LISTEN)]
     answer(dispatcher, tracker, topic)
+    _offer_second_question(dispatcher, tracker, topic)  # before the feedback question
     stated = opening_facts(opening, plan.decision, context.role_of(tracker), context.catalog(),
                            context.today(), context.rules())
     fresh = [*said_role,
@@ -88,15 +89,14 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
 
 def _offer_second_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, answered: str,
-) -> Events:
+) -> None:
     """A second question in the same message: offered as a button once the first is answered."""
     second = next(tracker.get_latest_entity_values("second_topic"), None)
     topics = context.catalog().topics
     if second not in topics or second in (answered, FALLBACK_TOPIC):
-        return []
+        return
     dispatcher.utter_message(response="utter_second_question",
                              buttons=[{"title": topics[second].label, "payload": f"/{second}"}])
-    return []
 
 
 def _declared_role(tracker: Tracker, text: str) -> Events:
@@ -141,8 +141,7 @@ def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) ->
             return [*[SlotSet(name, value) for name, value in offer.details.items()],
                     *start_ticket(dispatcher, tracker, category)]
         case NewTopic(topic):
-            return [*respond_to_topic(dispatcher, tracker, topic),
-                    *_offer_second_question(dispatcher, tracker, topic)]
+            return respond_to_topic(dispatcher, tracker, topic)
         case TicketAsked():
             return start_ticket(dispatcher, tracker, requested_category(tracker))
         case ResentConfirmation():

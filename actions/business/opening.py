@@ -108,13 +108,32 @@ def stated_date(field: Field, text: str, today: date) -> str | None:
     return understand(field, dates[0], today).value
 
 
+# What is counted: the number must stand just before one of these ("les deux dernières sessions",
+# "relancé 3 fois"), not anywhere in the message ("mentor depuis un an").
+_COUNTED_RE = re.compile(r"\b(?:absences?|sessions?|seances?|fois|relances?|rdv|rendez vous"
+                         r"|messages?|mails?|appels?)\b")
+_BETWEEN_WORDS = frozenset({"dernieres", "derniers", "premieres", "premiers", "de",
+                            "d", "les", "ses", "mes", "nos", "aux", "des", "petites", "autres"})
+_COUNT_WINDOW = 3
+
+
+def _count_before_noun(s: str) -> int | None:
+    for match in _COUNTED_RE.finditer(s):
+        before = [word for word in s[:match.start()].split()[-_COUNT_WINDOW:]
+                  if word not in _BETWEEN_WORDS]
+        count = parsing.parse_count(" ".join(before)) if before else None
+        if count is not None:
+            return count
+    return None
+
+
 def stated_fact(name: str, text: str) -> str | None:
     """The fact's canonical value if the sentence states it plainly, else None."""
     s = parsing.plain_words(text)
     if name in COUNT_CUES:
         if not any(cue in s for cue in COUNT_CUES[name]):
             return None
-        count = parsing.parse_count(text)
+        count = _count_before_noun(s)
         return None if count is None else str(count)
     if name.endswith("absence_justified") and _ONE_OF_THEM_RE.search(s):
         return None

@@ -31,6 +31,10 @@ def rules() -> Rules:
           "previous_absence_justified": "non"}),
         ("elle a justifié la première mais pas la deuxième absence", "absences", "mentor", {}),
         ("mon étudiant a 3 absences", "absences", "mentor", {"absences_count": "3"}),
+        ("Je suis mentor depuis un an. Mon étudiante ne s'est pas présentée aux deux dernières "
+         "sessions, sans prévenir.", "absences", "mentor",
+         {"absences_count": "2", "last_absence_justified": "non",
+          "previous_absence_justified": "non"}),
         ("mon étudiant ne répond plus", "absences", "mentor", {}),
         ("j'ai relancé mon étudiant 2 fois sans réponse", "contacts", "coach",
          {"contact_attempts": "2"}),

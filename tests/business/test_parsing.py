@@ -343,7 +343,7 @@ def test_parse_free_text(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["oui", "Ok merci", "non", "je ne m'en souviens plus", "je l'ai pas sous la main",
-     "euh je sais pas", "Non, désolé"],
+     "euh je sais pas", "Non, désolé", "Confirmer", "modifier"],
 )
 def test_parse_free_text_rejects_replies_without_a_detail(text: str) -> None:
     """A yes, a no or an "I don't remember" is no description: the detail is asked again."""

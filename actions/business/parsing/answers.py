@@ -148,7 +148,9 @@ _NON_ANSWER_RE = re.compile(
     r"|sais pas|chais pas|je sais plus|je ne sais plus|je ne sais pas trop|pas d idee"
     r"|(?:je )?(?:ne )?(?:m en |me )?(?:souviens|rappelle) (?:plus|pas)(?: du tout)?"
     r"|je (?:ne )?l ai (?:pas|plus) (?:sous la main|en tete)|je (?:l ai )?oublie|j ai oublie"
-    r"|aucun souvenir|peu importe|n importe quoi|test|\?+|\.+)"
+    r"|aucun souvenir|peu importe|n importe quoi|test|\?+|\.+"
+    # the summary's commands typed while a detail is asked again: no detail either
+    r"|confirmer|je confirme|valider|envoyer|envoie|modifier|changer)"
     r"(?: (?:desole|desolee|merci|du tout|malheureusement))*"
 )
 
