@@ -68,10 +68,13 @@ class FieldsFormValidation(FormValidationAction):
         if rated is not None:  # an old "Oui, merci" / "Pas vraiment" button: no answer
             return [SlotSet(name, None), *rated]
         tries = tracker.get_slot("failed_answers") or {}
+        fields = context.catalog().fields
         asked = Asked(
             field=name, topic_fields=tuple(self._topic_fields(tracker)),
             tries=tries.get("count", 0) if tries.get("field") == name else 0,
             in_ticket=bool(tracker.get_slot("ticket_category")),
+            given=tuple(other for other in fields if other != name
+                        and is_canonical(fields[other], tracker.get_slot(other))),
         )
         intent, confidence = context.latest_intent(tracker)
         message = Message(str(value), intent or "", confidence)

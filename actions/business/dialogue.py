@@ -176,12 +176,14 @@ def read_change(
 
 def read_correction(
     text: str, current: str, names: Sequence[str], catalog: Catalog, today: date,
+    given: Sequence[str] = (),
 ) -> Change | None:
     """A correction while the bot asks `current`: "en fait non, c'est pour octobre".
 
-    `names` are the details the questions deal with (those given and the one asked). Returns the
-    detail it changes with its new value (the asked one when it is simply answered that way), or
-    None when the message does not open as a correction or gives no readable value.
+    `names` are the details the questions deal with (those given and the one asked), `given`
+    those already answered. Returns the detail it changes with its new value (the asked one when
+    it is simply answered that way), or None when the message does not open as a correction or
+    gives no readable value.
     """
     rest = correction_rest(text)
     if rest is None:
@@ -190,10 +192,23 @@ def read_correction(
     change = read_change(rest, others, catalog, today)
     if change and mentioned(rest, others, catalog):
         return change
+    renamed = _renamed(rest, current, given, catalog)
+    if renamed:
+        return renamed
     value = read_value(catalog.fields[current], rest, today)
     if value is not None:
         return Change(current, value)
     return change
+
+
+def _renamed(rest: str, current: str, given: Sequence[str], catalog: Catalog) -> Change | None:
+    """"en fait c'est Julie Bernard" while a free-text detail is asked, just after the student's
+    name was given: the name is what is corrected, not the new detail."""
+    if catalog.fields[current].kind != "text":
+        return None
+    name = parsing.parse_person_name(rest)
+    named = [field for field in given if catalog.fields[field].kind == "person_name"]
+    return Change(named[-1], name) if name and named else None
 
 
 def read_summary_reply(

@@ -265,6 +265,7 @@ class Asked:
     topic_fields: tuple[str, ...] = ()
     tries: int = 0
     in_ticket: bool = False
+    given: tuple[str, ...] = ()  # the details already answered
 
 
 def read_answer(asked: Asked, message: Message, catalog: Catalog, today: date,
@@ -273,7 +274,8 @@ def read_answer(asked: Asked, message: Message, catalog: Catalog, today: date,
     the answer itself (or the fact said in other words), leaving, or an unreadable answer."""
     if asks_for_ticket(message.text, message.intent, message.confidence):
         return WantsTicket()
-    change = read_correction(message.text, asked.field, asked.topic_fields, catalog, today)
+    change = read_correction(message.text, asked.field, asked.topic_fields, catalog, today,
+                             asked.given)
     if change:
         return Corrected(change)
     field = catalog.fields[asked.field]

@@ -161,3 +161,12 @@ def test_a_date_worked_out_is_marked_as_inferred(
     marked so that the bot says which date it took."""
     assert read_answer(Asked("status_since"), Message(text, "inform", 0.9), catalog, TODAY,
                        0.8) == Answered(value, inferred)
+
+
+def test_a_name_corrected_while_the_path_is_asked_corrects_the_name(catalog: Catalog) -> None:
+    """"en fait c'est Julie Bernard" just after the student's name, while the path is asked: the
+    name changes; the path is not "c'est Julie Bernard"."""
+    asked = Asked("path", ("student_name", "path"), in_ticket=True, given=("student_name",))
+    answer = read_answer(asked, Message("en fait c'est Julie Bernard", "inform", 0.6), catalog,
+                         TODAY, 0.8)
+    assert answer == Corrected(Change("student_name", "Julie Bernard"))
