@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,12 +10,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, feedback
+from actions.business.calendar import date_label
+from actions.business.decisions import Outcome, step
 from actions.business.dialogue import declared_role
 from actions.business.flow import plan_topic
 from actions.business.opening import opening_facts
 from actions.business.turn import (
     AtSummary,
     FollowUp,
+    Hypothesis,
     NewTopic,
     OfferAccepted,
     ResentConfirmation,
@@ -87,6 +91,19 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
     return events
 
 
+def _later(dispatcher: CollectingDispatcher, tracker: Tracker, rule: str, days: int) -> Events:
+    """The rule applied to the same facts `days` later: whether it would then say to write.
+    Nothing is opened now; the user comes back on that day."""
+    later = context.today() + timedelta(days=days)
+    facts = context.slot_values(tracker, list(context.catalog().fields))
+    outcome = step(rule, context.role_of(tracker), facts, later, context.rules())
+    writes = isinstance(outcome, Outcome) and outcome.ticket is not None
+    dispatcher.utter_message(
+        response="utter_later_write" if writes else "utter_later_wait",
+        date_label=date_label(later))
+    return [context.waiting_for(Step.LISTEN)]
+
+
 def _offer_second_question(
     dispatcher: CollectingDispatcher, tracker: Tracker, answered: str,
 ) -> None:
@@ -130,6 +147,8 @@ def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) ->
         case FollowUp(rule, change):
             tracker.slots[change.field] = change.value
             return [SlotSet(change.field, change.value), *decide(dispatcher, tracker, rule)]
+        case Hypothesis(rule, days):
+            return _later(dispatcher, tracker, rule, days)
         case RoleGiven(role_answer):
             tracker.slots["role"] = role_answer.role
             if role_answer.topic != tracker.get_slot("pending_topic"):

@@ -448,3 +448,30 @@ def is_resent_confirmation(text: str) -> bool:
     s = parsing.plain_words(text)
     resent = re.match(r"(?:je )?(?:confirm|envoi|envoy)", s)
     return text.strip().startswith("/affirm") or bool(resent)
+
+
+# "et si j'attends plus d'un mois ?", "et dans deux semaines ?": the same case, later.
+_HYPOTHESIS_RE = re.compile(
+    r"\b(?:et si|si jamais|et dans|si j attends|si je patiente|si j attend|et d ici)\b")
+_DURATION_RE = re.compile(
+    r"\b(?P<more>plus d |plus de |au dela d |au dela de )?(?P<count>\d{1,3}|un|une|deux|trois"
+    r"|quatre|cinq|six|sept|huit|dix|quinze)\s+(?P<unit>jours?|semaines?|mois)\b")
+_SMALL_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                  "sept": 7, "huit": 8, "dix": 10, "quinze": 15}
+_UNIT_DAYS = {"jour": 1, "semaine": 7, "mois": 30}
+
+
+def read_hypothesis(text: str) -> int | None:
+    """How many days later the user asks about ("et si j'attends plus d'un mois ?" -> 31), or
+    None when the message is no such question."""
+    s = parsing.plain_words(text)
+    if not _HYPOTHESIS_RE.search(s):
+        return None
+    duration = _DURATION_RE.search(s)
+    if duration is None:
+        return None
+    raw = duration.group("count")
+    count = int(raw) if raw.isdigit() else _SMALL_NUMBERS[raw]
+    unit = duration.group("unit")
+    days = count * _UNIT_DAYS[unit if unit == "mois" else unit.rstrip("s")]
+    return days + 1 if duration.group("more") else days

@@ -30,6 +30,7 @@ from actions.business.dialogue import (
     is_resent_confirmation,
     read_correction,
     read_followup,
+    read_hypothesis,
     read_offer_reply,
     read_role_answer,
     read_summary_reply,
@@ -110,6 +111,14 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Hypothesis:
+    """"Et si j'attends plus d'un mois ?" right after a rule: the same case `days` later."""
+
+    rule: str
+    days: int
+
+
+@dataclass(frozen=True)
 class RoleGiven:
     """The reply to "mentor ou coach ?"."""
 
@@ -159,8 +168,8 @@ class Nothing:
     """Nothing to act on ("ok"): the bot says it is there for anything else."""
 
 
-Turn = (AtSummary | SideQuestion | FollowUp | RoleGiven | OfferAccepted | NewTopic | TicketAsked
-        | ResentConfirmation | RoleNoted | Unsure | SmallTalk | Nothing)
+Turn = (AtSummary | SideQuestion | FollowUp | Hypothesis | RoleGiven | OfferAccepted | NewTopic
+        | TicketAsked | ResentConfirmation | RoleNoted | Unsure | SmallTalk | Nothing)
 
 
 def read_turn(state: State, message: Message, catalog: Catalog, today: date) -> Turn:
@@ -172,6 +181,8 @@ def read_turn(state: State, message: Message, catalog: Catalog, today: date) -> 
         if reply.command is Command.UNCLEAR and message.intent in catalog.topics:
             return SideQuestion(message.intent)
         return AtSummary(reply)
+    if state.last_decision and (days := read_hypothesis(message.text)):
+        return Hypothesis(state.last_decision, days)
     if state.last_decision:
         change = read_followup(message.text, message.intent, message.confidence,
                                list(state.known), catalog, today)

@@ -20,6 +20,7 @@ from actions.business.dialogue import (
     declared_role,
     read_correction,
     read_followup,
+    read_hypothesis,
     read_offer_reply,
     read_role_answer,
     read_summary_reply,
@@ -251,3 +252,15 @@ def test_declared_role() -> None:
     assert declared_role("en tant que mentor je voudrais savoir") == "mentor"
     assert declared_role("un autre mentor m'a dit que c'était possible") is None
     assert declared_role("mon coach ne répond pas") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("et si j'attends plus d'un mois ?", 31), ("et dans deux semaines ?", 14),
+     ("si j'attends 10 jours ?", 10), ("et si je patiente encore une semaine", 7),
+     ("j'attends depuis un mois", None), ("et si c'est le 10 ?", None)],
+)
+def test_read_hypothesis(text: str, days: int | None) -> None:
+    """"Et si j'attends plus d'un mois ?": the same case that many days later; a plain statement
+    or a corrected date is no such question."""
+    assert read_hypothesis(text) == days
