@@ -69,12 +69,12 @@ class FieldsFormValidation(FormValidationAction):
             return [SlotSet(name, None), *rated]
         tries = tracker.get_slot("failed_answers") or {}
         fields = context.catalog().fields
+        known = [other for other in fields if is_canonical(fields[other], tracker.get_slot(other))]
         asked = Asked(
-            field=name, topic_fields=tuple(self._topic_fields(tracker)),
+            field=name, topic_fields=tuple(self._topic_fields(tracker, known)),
             tries=tries.get("count", 0) if tries.get("field") == name else 0,
             in_ticket=bool(tracker.get_slot("ticket_category")),
-            given=tuple(other for other in fields if other != name
-                        and is_canonical(fields[other], tracker.get_slot(other))),
+            given=tuple(other for other in known if other != name),
         )
         intent, confidence = context.latest_intent(tracker)
         message = Message(str(value), intent or "", confidence)
@@ -150,10 +150,9 @@ class FieldsFormValidation(FormValidationAction):
         tracker.slots[asked] = None
         return [SlotSet(change.field, change.value), SlotSet(asked, None)]
 
-    def _topic_fields(self, tracker: Tracker) -> list[str]:
-        """The details this conversation has dealt with (given so far), and the ticket's."""
-        fields = context.catalog().fields
-        known = [name for name in fields if is_canonical(fields[name], tracker.get_slot(name))]
+    def _topic_fields(self, tracker: Tracker, known: list[str]) -> list[str]:
+        """The details this conversation has dealt with (`known`: given so far), and the
+        ticket's."""
         category = tracker.get_slot("ticket_category")
         draft = ticket_fields(category, context.role_of(tracker), context.catalog()) if (
             category) else ()

@@ -19,7 +19,7 @@ from actions.business import parsing
 from actions.business.catalog import Catalog, Field
 from actions.business.decisions import Outcome, step
 from actions.business.fields import SKIPPED, understand
-from actions.business.flow import ANSWER_INTENTS
+from actions.business.flow import ANSWER_INTENTS, word_count
 from actions.business.opening import samples
 from actions.business.rulebook import Rules
 
@@ -275,7 +275,7 @@ def read_role_answer(
     role = parsing.parse_role(text)
     if role is None:
         return None
-    words = len(re.findall(r"\w+", text))
+    words = word_count(text)
     new_topic = (
         intent in topics and intent != pending_topic and intent not in ROLE_TOPICS
         and confidence >= NEW_TOPIC_CONFIDENCE and words >= NEW_TOPIC_MIN_WORDS
@@ -456,8 +456,6 @@ _HYPOTHESIS_RE = re.compile(
 _DURATION_RE = re.compile(
     r"\b(?P<more>plus d |plus de |au dela d |au dela de )?(?P<count>\d{1,3}|un|une|deux|trois"
     r"|quatre|cinq|six|sept|huit|dix|quinze)\s+(?P<unit>jours?|semaines?|mois)\b")
-_SMALL_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
-                  "sept": 7, "huit": 8, "dix": 10, "quinze": 15}
 _UNIT_DAYS = {"jour": 1, "semaine": 7, "mois": 30}
 
 
@@ -470,8 +468,9 @@ def read_hypothesis(text: str) -> int | None:
     duration = _DURATION_RE.search(s)
     if duration is None:
         return None
-    raw = duration.group("count")
-    count = int(raw) if raw.isdigit() else _SMALL_NUMBERS[raw]
+    count = parsing.parse_count(duration.group("count"))
+    if count is None:
+        return None
     unit = duration.group("unit")
     days = count * _UNIT_DAYS[unit if unit == "mois" else unit.rstrip("s")]
     return days + 1 if duration.group("more") else days

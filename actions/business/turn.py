@@ -9,7 +9,6 @@ topic before small talk. actions/respond.py carries each kind of turn out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as default
@@ -36,7 +35,7 @@ from actions.business.dialogue import (
     read_summary_reply,
 )
 from actions.business.fields import SKIPPED, understand
-from actions.business.flow import SMALL_TALK, interruption
+from actions.business.flow import SMALL_TALK, interruption, word_count
 from actions.business.opening import DATE_KINDS, spells_out_a_date, stated_fact
 
 # An "answer" of more words than this, when the bot asked nothing, is a misread question.
@@ -85,7 +84,7 @@ class Message:
 
     @property
     def words(self) -> int:
-        return len(re.findall(r"\w+", self.text))
+        return word_count(self.text)
 
 
 @dataclass(frozen=True)
