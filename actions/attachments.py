@@ -1,21 +1,21 @@
 """The file a ticket category asks for (Rasa adapter, kept apart like requester.py).
 
-rules/tickets.yml says which categories come with a file (`file: {kind, optional}`); the ticket
-form asks it after the details (slot `ticket_file`, question utter_ask_file_<kind>). The file
+rules/tickets.yml says which categories come with a file (`file: {kind, optional}`); the ticket's
+questions ask it after the details (slot `ticket_file`, question utter_ask_file_<kind>:
+actions/business/questions.py). The file
 itself comes in the message metadata (actions/tickets/attachments.py: read_wire), put there by
 the channel; only its description is kept in a slot (`ticket_attachments`), the bytes stay in
 the user's message event and are read again, and checked again, when the ticket is created.
-ticket_flow and forms call the functions below and know nothing else of this.
+ticket_flow and questions call the functions below and know nothing else of this.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions import context
 from actions.business.catalog import FileRequest
@@ -37,11 +37,6 @@ def requested(tracker: Tracker) -> FileRequest | None:
     category = tracker.get_slot("ticket_category")
     known = context.catalog().categories.get(category) if category else None
     return known.file if known else None
-
-
-def required_slots(tracker: Tracker) -> list[str]:
-    """The file question, for a category that comes with a file."""
-    return [FILE_SLOT] if requested(tracker) else []
 
 
 def cleared() -> Events:
@@ -122,18 +117,3 @@ def files_of(tracker: Tracker) -> tuple[AttachedFile, ...]:
         if isinstance(read, tuple) and read[0].sha256 in wanted:
             found.setdefault(read[0].sha256, AttachedFile(*read))
     return tuple(found.values())
-
-
-class ActionAskTicketFile(Action):
-    """The file question of the ticket's category (utter_ask_file_<kind>)."""
-
-    def name(self) -> str:
-        return "action_ask_ticket_file"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict,
-    ) -> Events:
-        wanted = requested(tracker)
-        if wanted is not None:
-            dispatcher.utter_message(response=f"utter_ask_file_{wanted.kind}")
-        return []

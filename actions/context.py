@@ -17,7 +17,7 @@ from actions.business.turn import Message, State, Step
 from actions.tickets.config import store_from_env
 from actions.tickets.store import TicketStore
 
-# Below this confidence an intent seen inside a form answer never interrupts the form.
+# Below this confidence an intent seen in the answer to a question never leaves the questions.
 INTERRUPT_CONFIDENCE = 0.8
 ROLES = ("mentor", "coach")
 
@@ -71,6 +71,7 @@ def state_of(tracker: Tracker) -> State:
     details = catalog().categories
     return State(
         step=Step.of(tracker.get_slot("next_step")),
+        asked_field=tracker.get_slot("asked_field"),
         role=role,
         topic=tracker.get_slot("topic"),
         pending_topic=tracker.get_slot("pending_topic"),

@@ -1,9 +1,9 @@
 """Feedback on answers: ask "Cette réponse vous a-t-elle aidé ?" and record the reply.
 
-respond.py and after_form.py call `ask` after a topic answer or a decision; respond.py hands
-every intent to `reply` first, forms.py every form answer to `during_form`. Nothing here blocks
-the conversation: the question is a slot and two buttons, and any other message simply goes on
-(actions/business/feedback.py has the rules).
+respond.py and decision_flow.py call `ask` after a topic answer or a decision; respond.py hands
+every intent to `reply` first, questions.py every answer to a question to `during_form`.
+Nothing here blocks the conversation: the question is a slot and two buttons, and any other
+message simply goes on (actions/business/feedback.py has the rules).
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ def reply(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Ev
 
 
 def during_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events | None:
-    """An earlier feedback button clicked while a form asks something: record it, and let the
-    form ask its question again (the click is no answer). None when the message is no click."""
+    """An earlier feedback button clicked while a question is asked: record it, and ask the
+    question again (the click is no answer). None when the message is no click."""
     entity = next(tracker.get_latest_entity_values(feedback.ENTITY), None)
     if entity not in feedback.VALUES:
         return None

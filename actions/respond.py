@@ -1,4 +1,6 @@
-"""The answer to a topic, or to the user's reply to the bot (role, offer, summary, suggestions)."""
+"""The one custom action of a user turn: the answer to a topic, to the question asked, or to the
+user's reply to the bot (role, offer, summary, suggestions), then the next question, the
+decision or the summary, all in the same run (one action-server call per turn)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import context, feedback
+from actions import context, feedback, questions
 from actions.business.calendar import date_label
 from actions.business.decisions import Outcome, step
 from actions.business.dialogue import declared_role
-from actions.business.flow import plan_topic
+from actions.business.flow import CANCEL, REQUEST_TICKET, plan_topic
 from actions.business.opening import opening_facts
 from actions.business.turn import (
     AtSummary,
@@ -32,7 +34,6 @@ from actions.business.turn import (
     Unsure,
     read_turn,
 )
-from actions.decision_flow import decide
 from actions.ticket_flow import (
     create_ticket,
     reply_to_summary,
@@ -80,8 +81,8 @@ def respond_to_topic(dispatcher: CollectingDispatcher, tracker: Tracker, topic: 
         return [
             *fresh,
             SlotSet("topic", topic), SlotSet("decision_rule", plan.decision),
-            SlotSet("flow", "decision"), SlotSet("pending_topic", None),
-            context.waiting_for(Step.DECISION),
+            SlotSet("pending_topic", None), SlotSet(questions.ASKED, None),
+            context.waiting_for(Step.DECISION),  # its first question, or its decision, next
         ]
     events = [*fresh, SlotSet("topic", topic), SlotSet("pending_topic", None),
               SlotSet("offered_ticket", plan.ticket), context.waiting_for(Step.LISTEN),
@@ -126,7 +127,11 @@ def _declared_role(tracker: Tracker, text: str) -> Events:
 
 
 def respond_to_intent(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str) -> Events:
-    """Any intent outside a form: what it means here is read by `read_turn`, then carried out."""
+    """The answer to the question asked, if one is; else what the message means here, read by
+    `read_turn`, then carried out."""
+    if questions.asked(tracker):
+        events, leaving = questions.take_answer(dispatcher, tracker)
+        return [*events, *leave(dispatcher, tracker, leaving)] if leaving else events
     rated = feedback.reply(dispatcher, tracker, intent)
     if rated is not None:
         return rated
@@ -145,8 +150,9 @@ def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) ->
             answer(dispatcher, tracker, topic)
             return show_summary(dispatcher, tracker)
         case FollowUp(rule, change):
-            tracker.slots[change.field] = change.value
-            return [SlotSet(change.field, change.value), *decide(dispatcher, tracker, rule)]
+            # the rule runs again with the new fact (questions.carry_on applies it)
+            return [SlotSet(change.field, change.value), SlotSet("decision_rule", rule),
+                    SlotSet(questions.ASKED, None), context.waiting_for(Step.DECISION)]
         case Hypothesis(rule, days):
             return _later(dispatcher, tracker, rule, days)
         case RoleGiven(role_answer):
@@ -175,6 +181,21 @@ def carry_out(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) ->
         case _:
             dispatcher.utter_message(response="utter_anything_else")
     return [SlotSet("offered_ticket", None), context.waiting_for(Step.LISTEN)]
+
+
+def leave(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> Events:
+    """The user left the questions: say so, keep nothing half-done, answer the new subject."""
+    events = [SlotSet("interruption", None), SlotSet("decision_rule", None),
+              SlotSet(questions.ASKED, None), context.waiting_for(Step.LISTEN)]
+    category = requested_category(tracker) if reason == REQUEST_TICKET else None
+    questions.apply(tracker, events)
+    if reason == CANCEL:
+        dispatcher.utter_message(response="utter_form_cancelled")
+        return [*events, SlotSet("ticket_category", None)]
+    if category:
+        return [*events, *start_ticket(dispatcher, tracker, category)]
+    dispatcher.utter_message(response="utter_form_left")
+    return [*events, *respond_to_intent(dispatcher, tracker, reason)]
 
 
 SMALL_TALK_RESPONSES = {
@@ -209,4 +230,5 @@ class ActionRespond(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
     ) -> Events:
         intent, _ = context.latest_intent(tracker)
-        return respond_to_intent(dispatcher, tracker, intent or "nlu_fallback")
+        events = respond_to_intent(dispatcher, tracker, intent or "nlu_fallback")
+        return questions.carry_on(dispatcher, tracker, events)

@@ -1,4 +1,6 @@
-"""The ticket flow: start the form, show the summary, then confirm, edit or cancel."""
+"""The ticket flow: start the draft, show the summary, then confirm, edit or cancel.
+
+The draft's questions are asked by actions/questions.py, in the same action run."""
 
 from __future__ import annotations
 
@@ -47,7 +49,8 @@ def start_ticket(
     dispatcher: CollectingDispatcher, tracker: Tracker, category: str,
     prefill: dict[str, str] | None = None,
 ) -> Events:
-    """Clear the category's details, keep what is already known, and open the ticket form."""
+    """Clear the category's details, keep what is already known, and start the ticket's
+    questions (asked next in the same run: actions/questions.py)."""
     role = context.role_of(tracker)
     names = ticket_fields(category, role, context.catalog())
     label = context.catalog().categories[category].label
@@ -66,8 +69,8 @@ def start_ticket(
         SlotSet("ticket_category", category),
         SlotSet("inferred_details", sorted(inferred) or None),
         SlotSet("ticket_key", None),
-        SlotSet("flow", "ticket"),
         SlotSet("offered_ticket", None),
+        SlotSet("asked_field", None),
         context.waiting_for(Step.TICKET),
     ]
 
@@ -97,7 +100,7 @@ def show_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     requester.announce(dispatcher, tracker)
     dispatcher.utter_message(response="utter_ticket_summary", category_label=label, summary=text)
     key = tracker.get_slot("ticket_key") or uuid.uuid4().hex
-    return [SlotSet("ticket_key", key), SlotSet("flow", None), context.waiting_for(Step.CONFIRM)]
+    return [SlotSet("ticket_key", key), context.waiting_for(Step.CONFIRM)]
 
 
 def _draft_fields(tracker: Tracker) -> tuple[str, ...]:
@@ -131,7 +134,7 @@ def reply_to_summary(
         if reply.value:
             tracker.slots[reply.field] = reply.value
             return [*edited, *show_summary(dispatcher, tracker)]
-        return [*edited, SlotSet("flow", "ticket"), context.waiting_for(Step.TICKET)]
+        return [*edited, context.waiting_for(Step.TICKET)]  # that detail is asked again
     if reply.command is Command.EDIT:
         buttons = [
             {"title": context.catalog().fields[name].label,

@@ -20,11 +20,21 @@
   when a name is not in it (a subclass imported later).
 - The requests to the action server are serialised with ujson (installed with Rasa) instead of
   the standard json module: the same JSON values, in a fraction of the time.
+- A remote action's responses are rendered (`RemoteAction._utter_responses`) with the tracker
+  as it was before the action's events, which Rasa applies afterwards: a conditional response
+  (domain/questions.yml: on `invoice_status`, `student_gender`, `role`...) uttered by the same
+  run that sets the slot would take the old variant. One action does the whole turn (it reads
+  the answer, sets the slot and asks the next question), so the responses are rendered with the
+  slot values its own SlotSet events set, applied to the tracker for the rendering only and
+  restored right after (`own_slots_for_rendering`).
 `install()` applies them in the Rasa server process (serving.rasa_server).
 """
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -46,11 +56,18 @@ def _validator() -> Any:
     return validator_class(schema)
 
 
+# The action server's answer being handled, from its validation (RemoteAction.run validates the
+# answer right before rendering its responses) to the rendering; one per asyncio task.
+_ANSWER: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "ocbot_action_answer", default=None)
+
+
 def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     from jsonschema import ValidationError
 
     try:
         _validator().validate(result)
+        _ANSWER.set(result)
         return True
     except ValidationError as error:
         error.message += (
@@ -95,6 +112,40 @@ def action_call_format(self: RemoteAction, tracker: Any, domain: Any) -> dict[st
             or domain.does_custom_action_explicitly_need_domain(self.name())):
         result["domain"] = _DOMAIN_FOR_ACTIONS.of(domain)
     return result
+
+
+@contextmanager
+def own_slots_for_rendering(tracker: Any, events: list[dict[str, Any]]) -> Iterator[None]:
+    """The tracker with the slot values the action's SlotSet events set (the last one wins),
+    then exactly as it was: value and has-been-set flag of each slot touched."""
+    saved: dict[str, tuple[Any, bool]] = {}
+    try:
+        for event in events:
+            slot = tracker.slots.get(event.get("name")) if event.get("event") == "slot" else None
+            if slot is None:
+                continue
+            saved.setdefault(slot.name, (slot._value, slot._has_been_set))
+            slot.value = event.get("value")
+        yield
+    finally:
+        for name, (value, was_set) in saved.items():
+            tracker.slots[name]._value = value
+            tracker.slots[name]._has_been_set = was_set
+
+
+def render_with_own_slots(original: Any) -> Any:
+    """RemoteAction._utter_responses, rendering with the action's own slot values."""
+
+    async def _utter_responses(responses: Any, output_channel: Any, nlg: Any,
+                               tracker: Any) -> Any:
+        answer = _ANSWER.get()
+        _ANSWER.set(None)
+        events = answer.get("events") if isinstance(answer, dict) else None
+        with own_slots_for_rendering(tracker, events if isinstance(events, list) else []):
+            return await original(responses, output_channel, nlg, tracker)
+
+    _utter_responses.ocbot_own_slots = True  # type: ignore[attr-defined]
+    return _utter_responses
 
 
 def sqlite_on_connect(connection: Any, _record: Any) -> None:
@@ -188,6 +239,9 @@ def install() -> None:
 
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
     RemoteAction._action_call_format = action_call_format  # type: ignore[method-assign]
+    if not getattr(RemoteAction._utter_responses, "ocbot_own_slots", False):
+        RemoteAction._utter_responses = staticmethod(  # type: ignore[method-assign]
+            render_with_own_slots(RemoteAction._utter_responses))
     if not getattr(Event.resolve_by_type, "ocbot_cached", False):
         Event.resolve_by_type = staticmethod(  # type: ignore[method-assign]
             cached_resolve_by_type(Event.resolve_by_type))

@@ -43,11 +43,12 @@ MAX_BARE_ANSWER_WORDS = 4
 
 
 class Step(Enum):
-    """What the bot waits for after its turn (the `next_step` slot the conversation rules read)."""
+    """What the bot waits for after its turn (the `next_step` slot; while a question is asked,
+    the conversation rules send every message to action_respond, small talk included)."""
 
     LISTEN = "listen"  # nothing in particular: any question
-    DECISION = "decision"  # the rule's questions (decision_form)
-    TICKET = "ticket"  # the ticket's details (ticket_form)
+    DECISION = "decision"  # the answer to one of the rule's questions (slot `asked_field`)
+    TICKET = "ticket"  # the answer to one of the ticket's questions (slot `asked_field`)
     CONFIRM = "confirm"  # Confirmer / Modifier / Annuler at the summary
     CREATED = "created"  # the ticket was sent
 
@@ -56,11 +57,16 @@ class Step(Enum):
         return next((step for step in cls if step.value == value), None)
 
 
+# The steps at which a question is asked and its answer awaited.
+ASKING = (Step.DECISION, Step.TICKET)
+
+
 @dataclass(frozen=True)
 class State:
     """Where the conversation stands, as the tracker's slots say it."""
 
     step: Step | None = None
+    asked_field: str | None = None  # the question asked, at Step.DECISION or Step.TICKET
     role: str | None = None
     topic: str | None = None
     pending_topic: str | None = None  # asked "mentor ou coach ?" for this topic

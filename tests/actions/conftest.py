@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -64,3 +65,22 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OCBOT_TODAY", "2026-11-28")
     for name in ("ZENDESK_SUBDOMAIN", "ZENDESK_EMAIL", "ZENDESK_API_TOKEN"):
         monkeypatch.delenv(name, raising=False)
+
+
+def respond(
+    slots: dict[str, Any], text: str = "", intent: str = "inform", confidence: float = 0.99,
+    **message: Any,
+) -> tuple[CollectingDispatcher, dict[str, Any]]:
+    """One user turn through action_respond (the only custom action of a turn): what the bot
+    said, and the slot values its events leave."""
+    from actions.respond import ActionRespond
+
+    tracker = make_tracker(slots, intent=intent, text=text, confidence=confidence, **message)
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
+    return dispatcher, slot_events(events)
+
+
+def asking(field: str, step: str = "decision", **slots: Any) -> dict[str, Any]:
+    """The slots while the bot waits for the answer to `field` (a rule's or a ticket's)."""
+    return {"next_step": step, "asked_field": field, **slots}

@@ -7,11 +7,9 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.after_form import ActionAfterForm
-from actions.forms import ValidateDecisionForm, ValidateTicketForm
+from actions import questions
 from actions.respond import ActionRespond
 from tests.actions.conftest import make_tracker, responses, slot_events
-from tests.actions.test_forms import validate
 
 INVOICE_DRAFT = {"next_step": "confirm", "ticket_category": "invoice_call_missing",
                  "role": "mentor", "invoice_month": "2026-10", "ticket_key": "k-2",
@@ -26,9 +24,17 @@ def respond(slots, text, intent, confidence=0.99, entities=None):
     return dispatcher, slot_events(events)
 
 
-def after_form(slots):
+def answer(slots, text, intent="inform"):
+    """The answer to the question `asked_field`: a ticket's when a ticket is drafted, else the
+    rule's."""
+    step = "ticket" if slots.get("ticket_category") else "decision"
+    return respond({**slots, "next_step": step}, text, intent)
+
+
+def moved_on(slots):
+    """What the bot does next in the rule's questions, nothing asked yet."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionAfterForm().run(dispatcher, make_tracker(slots), {}))
+    events = questions.carry_on(dispatcher, make_tracker(slots), [])
     return dispatcher, slot_events(events)
 
 
@@ -42,8 +48,9 @@ def test_typed_confirm_at_the_summary_creates_the_ticket(store):
 def test_typed_modify_with_one_detail_asks_that_detail_again(store):
     """"Modifier" typed, on a ticket of one detail: that detail is asked again, nothing sent."""
     dispatcher, slots = respond(INVOICE_DRAFT, "Modifier", "platform_question", 0.64)
-    assert responses(dispatcher) == []
+    assert responses(dispatcher) == ["utter_ask_invoice_month"]
     assert (slots["invoice_month"], slots["next_step"]) == (None, "ticket")
+    assert slots["asked_field"] == "invoice_month"
     assert store.list() == []
 
 
@@ -70,7 +77,8 @@ def test_role_given_in_a_sentence_answers_the_role_question():
     dispatcher, slots = respond({"pending_topic": "application_followup"},
                                 "je postule pour être mentor", "become_mentor", 0.9)
     assert slots["role"] == "mentor"
-    assert responses(dispatcher) == ["utter_application_followup"]
+    assert responses(dispatcher) == ["utter_application_followup",
+                                     "utter_ask_application_date"]
     assert slots["decision_rule"] == "application_followup"
 
 
@@ -78,7 +86,7 @@ def test_name_typed_after_the_offer_opens_the_ticket_with_it():
     """"Karim Benali" to "Souhaitez-vous que j'ouvre une demande ?" accepts it, name kept."""
     dispatcher, slots = respond({"role": "coach", "offered_ticket": "student_disengaged"},
                                 "Karim Benali", "inform", 0.5)
-    assert responses(dispatcher) == ["utter_ticket_start"]
+    assert responses(dispatcher)[0] == "utter_ticket_start"
     assert slots["student_name"] == "Karim Benali"
     assert slots["ticket_category"] == "student_disengaged"
 
@@ -107,8 +115,8 @@ def test_month_said_in_the_first_message_wins_over_the_inferred_one(monkeypatch)
     _, opened = respond({"role": "mentor"}, "appel à facturation de septembre jamais reçu",
                         "invoice_call_missing")
     assert opened["invoice_month"] == "2026-09"
-    _, slots = after_form({"flow": "decision", "decision_rule": "invoice_call", "role": "mentor",
-                           "invoice_month": "2026-09"})
+    _, slots = moved_on({"next_step": "decision", "decision_rule": "invoice_call",
+                         "role": "mentor", "invoice_month": "2026-09"})
     assert "invoice_month" not in slots or slots["invoice_month"] == "2026-09"
     assert slots["inferred_details"] is None
 
@@ -120,7 +128,7 @@ def test_new_fact_right_after_a_decision_applies_the_rule_again():
              "topic": "student_unresponsive"}
     dispatcher, slots = respond(state, "finalement je l'ai relancée une troisième fois",
                                 "student_unresponsive", 0.7)
-    assert responses(dispatcher) == ["utter_contacts_write", "utter_ticket_start"]
+    assert responses(dispatcher)[:2] == ["utter_contacts_write", "utter_ticket_start"]
     assert slots["contact_attempts"] == "3"
     assert slots["ticket_category"] == "student_unresponsive"
 
@@ -139,64 +147,63 @@ def test_correction_in_the_ticket_form_changes_that_detail_and_keeps_the_rest():
     """"en fait non, c'est pour un autre étudiant, Paul Lefebvre" while the path is asked:
     the name changes, the path is asked again, the ticket goes on."""
     state = {"ticket_category": "student_alert", "role": "mentor", "alert_case": "dropout_risk",
-             "student_name": "Karim Benali", "requested_slot": "path"}
-    dispatcher, slots = validate(
-        ValidateTicketForm(), state, "en fait non, c'est pour un autre étudiant, Paul Lefebvre",
-        intent="deny")
+             "student_name": "Karim Benali", "asked_field": "path"}
+    dispatcher, slots = answer(
+        state, "en fait non, c'est pour un autre étudiant, Paul Lefebvre", intent="deny")
     assert slots["student_name"] == "Paul Lefebvre"
-    assert slots["requested_slot"] == "path"
+    assert slots["asked_field"] == "path"
     assert "interruption" not in slots
-    assert responses(dispatcher)[0] == "utter_detail_corrected"
+    assert responses(dispatcher) == ["utter_detail_corrected", "utter_ask_path"]
 
 
 def test_ticket_request_inside_the_ticket_form_is_not_stored_as_a_detail():
     """"Ouvrir une demande" typed while the description is asked: not taken as the description,
     the question comes again."""
-    state = {"ticket_category": "other", "role": "mentor", "requested_slot": "description"}
-    dispatcher, slots = validate(ValidateTicketForm(), state, "Ouvrir une demande",
-                                 intent="request_human")
-    assert slots["description"] is None
-    assert responses(dispatcher)[0] == "utter_ticket_in_progress"
-    assert slots["requested_slot"] == "description"
+    state = {"ticket_category": "other", "role": "mentor", "asked_field": "description"}
+    dispatcher, slots = answer(state, "Ouvrir une demande", intent="request_human")
+    assert "description" not in slots
+    assert responses(dispatcher) == ["utter_ticket_in_progress", "utter_ask_description"]
+    assert slots["asked_field"] == "description"
 
 
 def test_ticket_request_inside_a_rule_opens_the_topic_ticket_with_what_is_known():
     """"Ouvrir une demande" during the absences questions: the absences ticket, not 'other'."""
-    state = {"decision_rule": "absences", "role": "mentor", "requested_slot": "last_absence_date",
+    state = {"decision_rule": "absences", "role": "mentor", "asked_field": "last_absence_date",
              "absences_count": "2", "topic": "student_unresponsive"}
-    _, slots = validate(ValidateDecisionForm(), state, "Ouvrir une demande",
-                        intent="request_human")
-    assert slots["interruption"] == "request_ticket"
-    dispatcher, slots = after_form({**state, "interruption": "request_ticket", "flow": "decision"})
-    assert responses(dispatcher) == ["utter_ticket_start"]
+    dispatcher, slots = answer(state, "Ouvrir une demande", intent="request_human")
+    assert responses(dispatcher)[0] == "utter_ticket_start"
     assert slots["ticket_category"] == "student_unresponsive"
+    assert (slots["next_step"], slots["interruption"], slots["decision_rule"]) == (
+        "ticket", None, None)
 
 
 def test_first_unreadable_answer_is_asked_again():
     """"je ne sais pas" once: the question again, with its example."""
-    state = {"decision_rule": "absences", "role": "mentor", "requested_slot": "absences_count"}
-    dispatcher, slots = validate(ValidateDecisionForm(), state, "je ne sais pas")
-    assert responses(dispatcher)[0] == "utter_invalid_count"
-    assert slots["requested_slot"] == "absences_count"
+    state = {"decision_rule": "absences", "role": "mentor", "asked_field": "absences_count"}
+    dispatcher, slots = answer(state, "je ne sais pas")
+    assert responses(dispatcher) == ["utter_invalid_count", "utter_ask_absences_count"]
+    assert slots["asked_field"] == "absences_count"
     assert slots["failed_answers"] == {"field": "absences_count", "count": 1}
 
 
 def test_second_unreadable_fact_sends_the_case_to_the_team():
     """A fact the rule needs, unreadable twice: the team takes the case, not the same question
     forever."""
-    state = {"decision_rule": "absences", "role": "mentor", "requested_slot": "absences_count",
-             "failed_answers": {"field": "absences_count", "count": 1}}
-    dispatcher, slots = validate(ValidateDecisionForm(), state, "je l'ai pas sous la main")
-    assert responses(dispatcher)[0] == "utter_fact_to_team"
-    assert slots["interruption"] == "request_ticket"
+    state = {"decision_rule": "absences", "role": "mentor", "asked_field": "absences_count",
+             "failed_answers": {"field": "absences_count", "count": 1},
+             "topic": "student_unresponsive"}
+    dispatcher, slots = answer(state, "je l'ai pas sous la main")
+    assert responses(dispatcher)[:2] == ["utter_fact_to_team", "utter_ticket_start"]
+    assert slots["ticket_category"] == "student_unresponsive"
+    assert slots["interruption"] is None
 
 
 def test_second_unreadable_ticket_detail_is_kept_as_typed():
     """A ticket detail unreadable twice is kept as typed for the support team."""
-    state = {"ticket_category": "transfer", "role": "mentor", "requested_slot": "transfer_date",
+    state = {"ticket_category": "transfer", "role": "mentor", "asked_field": "transfer_date",
              "student_name": "Karim Benali", "failed_answers": {"field": "transfer_date",
                                                                 "count": 1}}
-    dispatcher, slots = validate(ValidateTicketForm(), state, "dès que possible")
+    dispatcher, slots = answer(state, "dès que possible")
     assert slots["transfer_date"] == "dès que possible"
     assert responses(dispatcher)[0] == "utter_detail_kept_as_typed"
     assert slots["failed_answers"] is None
@@ -208,7 +215,7 @@ def test_asking_for_a_person_after_a_decision_opens_that_topic_ticket():
     state = {"role": "mentor", "last_decision": "absences", "absences_count": "1",
              "topic": "student_unresponsive"}
     dispatcher, slots = respond(state, "je veux parler à quelqu'un", "request_human")
-    assert responses(dispatcher) == ["utter_ticket_start"]
+    assert responses(dispatcher)[0] == "utter_ticket_start"
     assert slots["ticket_category"] == "student_unresponsive"
 
 

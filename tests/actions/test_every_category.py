@@ -8,9 +8,7 @@ import base64
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.after_form import ActionAfterForm
 from actions.business.catalog import load_catalog
-from actions.forms import ValidateTicketForm
 from actions.respond import ActionRespond
 from tests.actions.conftest import make_tracker, slot_events
 
@@ -39,29 +37,29 @@ CATALOG = load_catalog()
 CASES = [(c, r) for c in CATALOG.categories for r in ("mentor", "coach")]
 
 
-def fill(slots: dict, files: list[dict]) -> tuple[dict, list[str]]:
-    """Answer every question the ticket form asks, through its validation; the messages that
-    brought a file are added to `files`."""
+def fill(slots: dict, files: list[dict]) -> tuple[dict, list[str], list[str]]:
+    """Answer every question the bot asks, one action_respond run per answer; the messages that
+    brought a file are added to `files`. Returns the slots, the questions asked in order, and
+    the responses of the last run."""
     asked: list[str] = []
     for _ in range(12):
-        tracker = make_tracker(slots, intent="inform", active_loop="ticket_form")
-        events = asyncio.run(ValidateTicketForm().run(CollectingDispatcher(), tracker, {}))
-        slots.update(slot_events(events))
-        field = slots.get("requested_slot")
+        field = slots.get("asked_field")
         if field is None:
-            return slots, asked
+            return slots, asked, []
         asked.append(field)
         metadata = {"attachment": FILE} if field == "ticket_file" else {}
         text = (EMAIL if field == "requester_email" else FILE["name"] if metadata
                 else ANSWERS[CATALOG.fields[field].kind])
-        turn = [{"event": "user", "text": text, "timestamp": 1.0, "metadata": metadata},
-                {"event": "slot", "name": field, "value": text}]
+        turn = [{"event": "user", "text": text, "timestamp": 1.0, "metadata": metadata}]
         tracker = make_tracker(slots, intent="inform", text=text, events=turn,
-                               active_loop="ticket_form", metadata=metadata)
+                               metadata=metadata)
         files.extend(turn[:1] if metadata else [])
-        events = asyncio.run(ValidateTicketForm().run(CollectingDispatcher(), tracker, {}))
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
         slots.update(slot_events(events))
-    raise AssertionError(f"the form never ended: {asked}")
+        if slots.get("asked_field") is None:
+            return slots, asked, [m["response"] for m in dispatcher.messages]
+    raise AssertionError(f"the questions never ended: {asked}")
 
 
 @pytest.mark.parametrize(("category", "role"), CASES, ids=[f"{c}-{r}" for c, r in CASES])
@@ -73,15 +71,11 @@ def test_category_is_collected_confirmed_and_stored(store, category, role):
     start = asyncio.run(ActionRespond().run(
         CollectingDispatcher(), make_tracker(slots, intent="request_human"), {}))
     slots.update(slot_events(start))
-    slots, asked = fill(slots, files)
+    slots, asked, said = fill(slots, files)
     expected = CATALOG.categories[category].details_for(role)
     has_file = CATALOG.categories[category].file is not None
     assert asked == [*expected, *(["ticket_file"] if has_file else []), "requester_email"]
-
-    dispatcher = CollectingDispatcher()
-    summary = asyncio.run(ActionAfterForm().run(dispatcher, make_tracker(slots), {}))
-    slots.update(slot_events(summary))
-    assert dispatcher.messages[-1]["response"] == "utter_ticket_summary"
+    assert said[-1] == "utter_ticket_summary" and slots["next_step"] == "confirm"
 
     asyncio.run(ActionRespond().run(CollectingDispatcher(),
                                     make_tracker(slots, intent="affirm", events=files), {}))

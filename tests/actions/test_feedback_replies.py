@@ -1,4 +1,4 @@
-"""Feedback on answers through action_respond and action_after_form."""
+"""Feedback on answers through action_respond."""
 
 from __future__ import annotations
 
@@ -106,7 +106,8 @@ def test_typed_oui_after_a_ticket_offer_opens_the_ticket():
     """When the ticket offer was the last question, "oui" means "open the request"."""
     dispatcher, events = run(typed("oui", "affirm", last=OFFERED,
                                    slots={"offered_ticket": "content_error"}))
-    assert responses(dispatcher) == ["utter_ticket_start"]
+    said = responses(dispatcher)
+    assert said[0] == "utter_ticket_start" and said[1].startswith("utter_ask_")
     assert "feedback" not in slot_events(events)
 
 
@@ -126,39 +127,34 @@ def test_feedback_button_during_a_ticket_summary_keeps_the_summary_waiting():
 
 
 def validate_with_click(value: str, intent: str, pending=PENDING):
-    """The ticket form asks the student's name; an earlier feedback button is clicked."""
-    from actions.forms import ValidateTicketForm
-
+    """The ticket asks the student's name; an earlier feedback button is clicked."""
     text = f'/{intent}{{"feedback":"{value}"}}'
     slots = {"role": "mentor", "ticket_category": "student_unresponsive",
-             "requested_slot": "student_name", "student_name": text, "feedback_on": pending}
+             "next_step": "ticket", "asked_field": "student_name", "feedback_on": pending}
     tracker = make_tracker(slots, intent=intent, text=text,
                            entities=[{"entity": "feedback", "value": value}],
-                           active_loop="ticket_form",
-                           events=[{"event": "user", "text": text},
-                                   {"event": "slot", "name": "student_name", "value": text}])
+                           events=[{"event": "user", "text": text}])
     dispatcher = CollectingDispatcher()
-    domain = {"forms": {"ticket_form": {"required_slots": []}}, "slots": {}}
-    events = asyncio.run(ValidateTicketForm().run(dispatcher, tracker, domain))
+    events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
     return dispatcher, slot_events(events)
 
 
-def test_old_pas_vraiment_clicked_in_a_form_is_recorded_and_the_question_asked_again():
-    """The click is feedback, not the student's name, and does not cancel the form."""
+def test_old_pas_vraiment_clicked_in_the_questions_is_recorded_and_the_question_asked_again():
+    """The click is feedback, not the student's name, and does not cancel the ticket."""
     dispatcher, slots = validate_with_click("unhelpful", "deny")
-    assert responses(dispatcher) == ["utter_feedback_noted"]
+    assert responses(dispatcher) == ["utter_feedback_noted", "utter_ask_student_name"]
     assert slots["feedback"]["helpful"] is False
-    assert slots["student_name"] is None
-    assert slots["requested_slot"] == "student_name"
+    assert "student_name" not in slots
+    assert (slots["asked_field"], slots["next_step"]) == ("student_name", "ticket")
     assert "interruption" not in slots
 
 
-def test_feedback_click_in_a_form_with_nothing_pending_is_ignored():
-    """Already rated: the click changes nothing and the form goes on."""
+def test_feedback_click_in_the_questions_with_nothing_pending_is_ignored():
+    """Already rated: the click changes nothing and the same question comes again."""
     dispatcher, slots = validate_with_click("helpful", "affirm", pending=None)
-    assert "feedback" not in slots
-    assert slots["student_name"] is None
-    assert slots["requested_slot"] == "student_name"
+    assert "feedback" not in slots and "student_name" not in slots
+    assert responses(dispatcher) == ["utter_ask_student_name"]
+    assert slots["asked_field"] == "student_name"
 
 
 def test_typed_merci_right_after_the_question_is_helpful():

@@ -6,8 +6,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.after_form import ActionAfterForm
-from actions.forms import ValidateTicketForm
+from actions import questions
 from actions.respond import ActionRespond
 from tests.actions.conftest import make_tracker, responses, slot_events
 
@@ -15,7 +14,7 @@ SIGNED_IN = {"role": "mentor", "identity": {
     "kind": "verified", "user_id": "u-42", "email": "alice@example.org", "name": "Alice Martin"}}
 DRAFT = {"next_step": "confirm", "ticket_category": "student_unresponsive", "role": "mentor",
          "student_name": "Marie Dupont", "contact_attempts": "3", "ticket_key": "k-1"}
-FORM = {"ticket_category": "student_unresponsive", "role": "mentor", "flow": "ticket",
+FORM = {"ticket_category": "student_unresponsive", "role": "mentor", "next_step": "ticket",
         "student_name": "Marie Dupont", "contact_attempts": "3", "path": "Développeur web"}
 
 
@@ -25,13 +24,14 @@ def confirm(slots: dict, metadata: dict | None = None):
 
 
 def validate(slots: dict, metadata: dict | None = None, text: str = "", intent: str = "inform"):
-    events = [{"event": "user", "text": text, "timestamp": 1.0}]
-    if text:
-        events.append({"event": "slot", "name": "requester_email", "value": text})
-    tracker = make_tracker(slots, intent=intent, text=text, metadata=metadata, events=events,
-                           active_loop="ticket_form")
+    """The answer `text` to the question `asked_field` of the slots; without one, what the
+    bot asks next once the ticket's details are known."""
+    tracker = make_tracker(slots, intent=intent, text=text, metadata=metadata)
     dispatcher = CollectingDispatcher()
-    result = asyncio.run(ValidateTicketForm().run(dispatcher, tracker, {}))
+    if slots.get("asked_field"):
+        result = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
+    else:
+        result = questions.carry_on(dispatcher, tracker, [])
     return dispatcher, slot_events(result)
 
 
@@ -44,47 +44,51 @@ def test_signed_in_ticket_carries_the_tokens_email_and_name(store):
 
 
 def test_signed_in_user_is_not_asked_for_an_email(store):
-    """The form ends once the details are known: the token gave the address."""
-    _, slots = validate(FORM, SIGNED_IN)
-    assert slots["requested_slot"] is None
+    """The summary comes once the details are known: the token gave the address."""
+    dispatcher, slots = validate(FORM, SIGNED_IN)
+    assert slots["asked_field"] is None
+    assert responses(dispatcher)[-1] == "utter_ticket_summary"
 
 
 def test_anonymous_user_is_asked_for_an_email_after_the_details(store):
-    """No token: once the details are known the form asks where to answer."""
-    _, slots = validate(FORM)
-    assert slots["requested_slot"] == "requester_email"
+    """No token: once the details are known the bot asks where to answer."""
+    dispatcher, slots = validate(FORM)
+    assert slots["asked_field"] == "requester_email"
+    assert responses(dispatcher) == ["utter_ask_requester_email"]
 
 
 def test_typed_email_is_kept_and_the_form_ends(store):
-    """A well-formed address is the answer; the form ends."""
-    _, slots = validate({**FORM, "requested_slot": "requester_email"},
-                        text="c'est alice@Example.org")
+    """A well-formed address is the answer; the summary comes, with the address."""
+    dispatcher, slots = validate({**FORM, "asked_field": "requester_email"},
+                                 text="c'est alice@Example.org")
     assert slots["requester_email"] == "alice@example.org"
-    assert slots["requested_slot"] is None
+    assert slots["asked_field"] is None
+    assert responses(dispatcher) == ["utter_ticket_reply_to", "utter_ticket_summary"]
 
 
 def test_malformed_email_is_refused_and_asked_again(store):
     """Not an address: the user is told, and the question stays."""
-    dispatcher, slots = validate({**FORM, "requested_slot": "requester_email"},
+    dispatcher, slots = validate({**FORM, "asked_field": "requester_email"},
                                  text="alice chez example")
-    assert "utter_invalid_email" in responses(dispatcher)
+    assert responses(dispatcher) == ["utter_invalid_email", "utter_ask_requester_email"]
     assert slots["requester_email"] is None
-    assert slots["requested_slot"] == "requester_email"
+    assert slots["asked_field"] == "requester_email"
 
 
 def test_off_topic_reading_of_a_mistyped_address_asks_again(store):
     """A confident off-topic reading of "camille chez example" is no reason to leave."""
-    dispatcher, slots = validate({**FORM, "requested_slot": "requester_email"},
+    dispatcher, slots = validate({**FORM, "asked_field": "requester_email"},
                                  text="camille chez example", intent="out_of_scope")
     assert "utter_invalid_email" in responses(dispatcher)
-    assert slots["requested_slot"] == "requester_email"
+    assert slots["asked_field"] == "requester_email"
 
 
-def test_cancel_instead_of_an_email_leaves_the_form(store):
+def test_cancel_instead_of_an_email_stops_the_ticket(store):
     """« laisse tomber » at the e-mail question stops the ticket."""
-    _, slots = validate({**FORM, "requested_slot": "requester_email"}, text="laisse tomber",
-                        intent="deny")
-    assert slots["interruption"] == "cancel"
+    dispatcher, slots = validate({**FORM, "asked_field": "requester_email"},
+                                 text="laisse tomber", intent="deny")
+    assert responses(dispatcher) == ["utter_form_cancelled"]
+    assert (slots["ticket_category"], slots["interruption"]) == (None, None)
 
 
 def test_anonymous_ticket_carries_the_typed_email_as_declared(store):
@@ -105,9 +109,7 @@ def test_metadata_email_without_verified_identity_is_ignored(store):
 
 def test_summary_says_where_the_answer_goes(store):
     """Before the summary, the bot names the address the support team will answer to."""
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker({**FORM, "requester_email": "bob@example.org"})
-    asyncio.run(ActionAfterForm().run(dispatcher, tracker, {}))
+    dispatcher, _ = validate({**FORM, "requester_email": "bob@example.org"})
     announced = [m for m in dispatcher.messages if m["response"] == "utter_ticket_reply_to"]
     assert [m["requester_email"] for m in announced] == ["bob@example.org"]
     assert responses(dispatcher)[-1] == "utter_ticket_summary"

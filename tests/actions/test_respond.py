@@ -28,22 +28,23 @@ def test_role_answer_resumes_the_pending_topic():
     tracker = make_tracker({"role": "coach", "pending_topic": "student_unresponsive"},
                            intent="inform")
     dispatcher, events = run(tracker)
-    assert responses(dispatcher) == ["utter_student_unresponsive"]
+    assert responses(dispatcher) == ["utter_student_unresponsive", "utter_ask_contact_attempts"]
     slots = slot_events(events)
     assert slots["decision_rule"] == "contacts"
-    assert slots["next_step"] == "decision"
+    assert (slots["next_step"], slots["asked_field"]) == ("decision", "contact_attempts")
     assert slots["pending_topic"] is None
 
 
 def test_decision_topic_answers_then_starts_the_rule_with_fresh_facts():
-    """A rule topic gives the general answer, clears old facts and opens the decision form."""
+    """A rule topic gives the general answer, clears old facts and asks the rule's first
+    question in the same run."""
     tracker = make_tracker({"role": "mentor", "invoice_status": "payee"}, intent="payment_missing")
     dispatcher, events = run(tracker)
-    assert responses(dispatcher) == ["utter_payment_missing"]
+    assert responses(dispatcher) == ["utter_payment_missing", "utter_ask_invoice_status"]
     slots = slot_events(events)
     assert slots["invoice_status"] is None
-    assert (slots["decision_rule"], slots["flow"], slots["next_step"]) == (
-        "payment", "decision", "decision")
+    assert (slots["decision_rule"], slots["asked_field"], slots["next_step"]) == (
+        "payment", "invoice_status", "decision")
 
 
 def test_ticket_topic_answers_and_offers_the_ticket():
@@ -68,9 +69,10 @@ def test_request_human_opens_the_offered_category():
                             "problem_nature": "l'image se fige"},
                            intent="request_human")
     dispatcher, events = run(tracker)
-    assert responses(dispatcher) == ["utter_ticket_start"]
+    assert responses(dispatcher) == ["utter_ticket_start", "utter_ask_session_link"]
     slots = slot_events(events)
     assert (slots["ticket_category"], slots["next_step"]) == ("videoconference", "ticket")
+    assert slots["asked_field"] == "session_link"
     assert "problem_nature" not in slots and "session_link" not in slots
 
 

@@ -69,9 +69,10 @@ def test_modify_offers_one_button_per_detail(store):
 
 
 def test_modifying_one_detail_keeps_the_others(store):
-    """Choosing a detail empties only that one and reopens the form for it."""
-    _, slots = reply(DRAFT, "inform", [{"entity": "field", "value": "student_name"}])
-    assert slots == {"student_name": None, "flow": "ticket", "next_step": "ticket"}
+    """Choosing a detail empties only that one and asks it again at once."""
+    dispatcher, slots = reply(DRAFT, "inform", [{"entity": "field", "value": "student_name"}])
+    assert slots == {"student_name": None, "asked_field": "student_name", "next_step": "ticket"}
+    assert responses(dispatcher) == ["utter_ask_student_name"]
 
 
 def test_store_down_keeps_the_draft(monkeypatch):
