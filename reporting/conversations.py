@@ -1,8 +1,10 @@
 """Conversations rebuilt from the rows of Rasa's tracker store (plain dicts in, dataclasses out).
 
 One conversation is one Rasa session of one sender: a new `session_started` event starts the
-next. Messages typed while a form is active (`active_loop` events) are answers to the form's
-questions (a date, a name, a description), not questions the classifier had to understand.
+next. Messages typed while the bot asks one of a rule's or a ticket's questions (slot
+`next_step` at decision or ticket; `active_loop` events in conversations stored when forms
+asked them) are answers to those questions (a date, a name, a description), not questions the
+classifier had to understand.
 Rasa replays the carried-over slots at the start of every session (role, last ticket, ...);
 slot events before the session's first user message are therefore context, not things that
 happened in it, except the role, which says who is talking.
@@ -21,6 +23,10 @@ TOPIC_SLOT = "topic"
 TICKET_SLOT = "last_ticket_ref"
 ROLE_SLOT = "role"
 UNKNOWN = "inconnu"
+# While next_step holds one of these, the bot waits for the answer to its question
+# (actions/business/turn.py: Step.DECISION, Step.TICKET; reporting reads stored values only).
+ASKING_SLOT = "next_step"
+ASKING_VALUES = frozenset({"decision", "ticket"})
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ class Turn:
     best: str | None  # the classifier's best real intent, under a fallback too
     confidence: float | None  # the best real intent's confidence
     payload: bool  # a button's `/intent` payload, not a read
-    in_form: bool = False  # typed while a form asked a question: an answer (a date, a name)
+    in_form: bool = False  # typed while a question was asked: an answer (a date, a name)
 
     @property
     def fallback(self) -> bool:
@@ -120,6 +126,8 @@ def conversations(rows: Iterable[dict[str, Any]]) -> list[Conversation]:
             if isinstance(role, str) and role and conversation.role == UNKNOWN:
                 conversation.role = role
         elif kind == "slot":
+            if data.get("name") == ASKING_SLOT:
+                in_form[sender] = data.get("value") in ASKING_VALUES
             _slot(conversation, data, at)
     return [c for c in found if c.turns]
 

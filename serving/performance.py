@@ -145,6 +145,7 @@ def render_with_own_slots(original: Any) -> Any:
             return await original(responses, output_channel, nlg, tracker)
 
     _utter_responses.ocbot_own_slots = True  # type: ignore[attr-defined]
+    _utter_responses.__wrapped__ = original  # type: ignore[attr-defined]
     return _utter_responses
 
 

@@ -47,7 +47,7 @@ class AskFor:
 
     @property
     def response(self) -> str:
-        return "utter_ask_" + self.field
+        return f"utter_ask_{self.field}"
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ def test_corrected_date_right_after_a_decision_is_read_against_that_rule(monkeyp
     assert responses(dispatcher)[0] == "utter_payment_paid_write"
 
 
-def test_correction_in_the_ticket_form_changes_that_detail_and_keeps_the_rest():
+def test_correction_in_the_ticket_questions_changes_that_detail_and_keeps_the_rest():
     """"en fait non, c'est pour un autre étudiant, Paul Lefebvre" while the path is asked:
     the name changes, the path is asked again, the ticket goes on."""
     state = {"ticket_category": "student_alert", "role": "mentor", "alert_case": "dropout_risk",
@@ -156,7 +156,7 @@ def test_correction_in_the_ticket_form_changes_that_detail_and_keeps_the_rest():
     assert responses(dispatcher) == ["utter_detail_corrected", "utter_ask_path"]
 
 
-def test_ticket_request_inside_the_ticket_form_is_not_stored_as_a_detail():
+def test_ticket_request_inside_the_ticket_questions_is_not_stored_as_a_detail():
     """"Ouvrir une demande" typed while the description is asked: not taken as the description,
     the question comes again."""
     state = {"ticket_category": "other", "role": "mentor", "asked_field": "description"}

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from actions.business.catalog import KINDS, load_catalog
+from actions.business.questions import EMAIL
 from actions.business.rulebook import ROLES
 from tests.domain.test_answers import RESPONSES
 
@@ -45,6 +46,9 @@ def built_names() -> set[str]:
               for n in ("warn_first", "write")}
     names |= {more for topic in catalog.topics.values() for more in topic.more.values() if more}
     names |= {c.reminder for c in catalog.categories.values() if c.reminder}
+    # the questions action_respond asks (actions/business/questions.py)
+    names |= {f"utter_ask_{name}" for name in [*catalog.fields, EMAIL]}
+    names |= {f"utter_ask_file_{c.file.kind}" for c in catalog.categories.values() if c.file}
     return names
 
 

@@ -134,6 +134,18 @@ def test_answers_to_a_form_are_not_questions_not_understood():
     assert sum(b["count"] for b in figures.confidence_histogram(talks)) == 1
 
 
+def test_answers_to_the_bots_questions_are_not_questions_not_understood():
+    """A name typed while action_respond asks it (next_step at ticket) is an answer; once the
+    bot waits for nothing in particular (listen), a message is a question again."""
+    talk = (Talk("a", "2026-11-06 10:00").user("/request_human", "request_human", 1.0)
+            .slot("next_step", "ticket").user("Jean Dupont", "inform", 0.3)
+            .slot("next_step", "confirm").user("euh truc", "greet", 0.3)
+            .slot("next_step", "decision").user("euh le 3", "inform", 0.2)
+            .slot("next_step", "listen").user("bof", "greet", 0.2))
+    talks = conversations(talk.rows)
+    assert [t.text for t in figures.not_understood(talks)] == ["euh truc", "bof"]
+
+
 def test_confidence_histogram_counts_typed_messages_per_band():
     """0.05 -> first band, 0.95 and 1.0 -> last; button payloads are not counted."""
     talk = (Talk("a", "2026-11-06 10:00").user("a", "greet", 0.05).user("b", "greet", 0.95)

@@ -160,3 +160,82 @@ def test_the_action_request_body_reads_back_identical():
     body["tracker"]["latest_message"]["text"] = "payée le 2/11 à 9h"
     body["tracker"]["events"][0]["timestamp"] = 1764640000.1234567
     assert json.loads(fast_dumps(body)) == json.loads(json.dumps(body)) == body
+
+
+# ------------------------------------------------------------------ responses of a remote action
+
+QUESTION_DOMAIN = """
+version: "3.1"
+intents: [inform]
+slots:
+  invoice_status: {type: text, influence_conversation: false, mappings: [{type: custom}]}
+responses:
+  utter_ask_status_since:
+  - condition: [{type: slot, name: invoice_status, value: payee}]
+    text: "Depuis quelle date est-elle notée payée ?"
+  - text: "Depuis quelle date ?"
+actions: [action_respond]
+"""
+ANSWER = {"events": [{"event": "slot", "name": "invoice_status", "value": "payee",
+                      "timestamp": None}],
+          "responses": [{"response": "utter_ask_status_since"}]}
+
+
+def _rendered(utter_responses, answer):
+    """The texts a remote action's answer is rendered to, and the slot as it is afterwards."""
+    import asyncio
+    import copy
+
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+
+    from serving.performance import validate_action_result
+
+    domain = Domain.from_yaml(QUESTION_DOMAIN)
+    tracker = _tracker(domain)
+    answer = copy.deepcopy(answer)
+    validate_action_result(ACTION, answer)  # as RemoteAction.run does, right before rendering
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+
+    async def render():
+        return await utter_responses(answer["responses"], CollectingOutputChannel(), nlg,
+                                     tracker)
+
+    uttered = asyncio.run(render())
+    slot = tracker.slots["invoice_status"]
+    return [u.text for u in uttered], (slot.value, slot.has_been_set)
+
+
+def test_responses_render_with_the_slots_the_action_itself_sets():
+    """The question uttered by the run that reads 'payée' takes the 'payée' variant; the
+    tracker is left as it was (Rasa applies the events afterwards)."""
+    from serving.performance import render_with_own_slots
+
+    ours = render_with_own_slots(RemoteAction._utter_responses)
+    texts, slot = _rendered(ours, ANSWER)
+    assert texts == ["Depuis quelle date est-elle notée payée ?"]
+    assert slot == (None, False)
+
+
+def test_rasas_own_rendering_takes_the_old_variant():
+    """Without the fix the same answer renders the variant of the slot before the action ran
+    (what the fix is for)."""
+    from serving.performance import render_with_own_slots
+
+    # Rasa's own method, even when install() already wrapped it in this process
+    original = getattr(RemoteAction._utter_responses, "__wrapped__",
+                       RemoteAction._utter_responses)
+    texts, _ = _rendered(original, ANSWER)
+    assert texts == ["Depuis quelle date ?"]
+    assert render_with_own_slots(original).__wrapped__ is original
+
+
+def test_an_answer_without_slot_events_renders_as_rasa_does():
+    """No SlotSet in the answer: the tracker's own values, untouched."""
+    from serving.performance import render_with_own_slots
+
+    ours = render_with_own_slots(RemoteAction._utter_responses)
+    texts, slot = _rendered(ours, {**ANSWER, "events": []})
+    assert texts == ["Depuis quelle date ?"]
+    assert slot == (None, False)
