@@ -31,9 +31,6 @@ from rasa.shared.exceptions import RasaException
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE_RESPONSE = "utter_service_unavailable"
-# Runs on every user message for custom slot mappings; Rasa already tolerates its failure, and
-# the turn's real action reports the outage.
-SILENT_ACTIONS = frozenset({"action_validate_slot_mappings"})
 CONNECT_RETRY_DELAYS = (0.2, 0.6)
 
 RunFn = Callable[..., Awaitable[list[Event]]]
@@ -88,8 +85,6 @@ def resilient_run(run: RunFn, delays: tuple[float, ...] = CONNECT_RETRY_DELAYS) 
                     attempt += 1
                     continue
                 logger.error("Action server unavailable for '%s': %s", self.name(), error)
-                if self.name() in SILENT_ACTIONS:
-                    return []
                 raise ActionServerUnavailable(self.name()) from error
 
     return run_resilient

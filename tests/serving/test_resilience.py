@@ -120,11 +120,6 @@ def test_a_timeout_is_not_retried():
     assert run.calls == 1
 
 
-def test_the_slot_mapping_check_fails_silently():
-    """action_validate_slot_mappings runs every turn; the turn's real action reports it."""
-    assert call(ScriptedRun(server_error(500)), action="action_validate_slot_mappings") == []
-
-
 @pytest.mark.parametrize(
     "error",
     [RasaException("no endpoint configured"), ValueError("bug"), server_error(404)],
