@@ -47,6 +47,19 @@ def test_malformed_email_is_asked_again(servers):
     assert "À quelle adresse e-mail" in reply
 
 
+def test_question_after_an_answer_takes_the_variant_of_that_answer(servers):
+    """"payée" and the date question come in the same action run: the question is the one for
+    a paid invoice (rendered with the slot the run sets), "en cours" the one for a pending one."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-20")
+    paid, pending = sender(), sender()
+    say(base, paid, "le paiement de ma facture n'est pas arrivé", role="mentor")
+    assert "Depuis quelle date est-elle notée payée" in texts(say(base, paid, "payée",
+                                                                   role="mentor"))
+    say(base, pending, "le paiement de ma facture n'est pas arrivé", role="mentor")
+    assert "accepté le montant" in texts(say(base, pending, "en cours", role="mentor"))
+
+
 def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
     """Confirming creates one ticket that `python -m actions.tickets list --json` shows."""
     base, actions = servers
