@@ -57,10 +57,22 @@ def apply(tracker: Tracker, events: Events) -> None:
 
 
 def asked(tracker: Tracker) -> str | None:
-    """The question whose answer the bot waits for, if it waits for one."""
-    if Step.of(tracker.get_slot("next_step")) not in ASKING:
+    """The question whose answer the bot waits for, if it waits for one. A question of an
+    earlier session is no longer waited for (slots are carried over to a new session, and the
+    first message of a session is read afresh, as when forms asked the questions)."""
+    if Step.of(tracker.get_slot("next_step")) not in ASKING or _new_session(tracker):
         return None
     return tracker.get_slot(ASKED)
+
+
+def _new_session(tracker: Tracker) -> bool:
+    """Whether the session started after the bot's last message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "session_started":
+            return True
+    return False
 
 
 def progress_of(tracker: Tracker) -> Progress:

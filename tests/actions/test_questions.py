@@ -181,3 +181,15 @@ def test_greeting_while_a_text_detail_is_asked_answers_the_greeting():
     dispatcher, slots = respond(state, "bonjour", intent="greet")
     assert responses(dispatcher) == ["utter_form_left", "utter_greet"]
     assert slots["next_step"] == "listen"
+
+
+def test_question_of_an_earlier_session_is_not_waited_for():
+    """An hour later (a new session, slots carried over), 'bonjour' is a greeting, not the
+    answer to the description asked before."""
+    events = [{"event": "bot", "text": "Décrivez votre demande."},
+              {"event": "session_started"},
+              {"event": "user", "text": "bonjour", "timestamp": 2.0}]
+    state = asking("description", "ticket", ticket_category="other", role="mentor")
+    dispatcher, slots = respond(state, "bonjour", intent="greet", events=events)
+    assert responses(dispatcher) == ["utter_greet"]
+    assert slots["next_step"] == "listen"
