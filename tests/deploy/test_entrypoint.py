@@ -78,7 +78,7 @@ def test_the_compose_command_reaches_the_rasa_server(tmp_path: Path) -> None:
 
 
 def test_another_command_runs_alone(tmp_path: Path) -> None:
-    """`docker compose run --rm actions python -m actions.privacy erase ...` erases, nothing else."""
+    """`docker compose run --rm actions python -m actions.privacy erase ...`: no purge first."""
     calls = start("actions", tmp_path, extra=["python", "-m", "actions.privacy", "erase",
                                               "--user", "alice@example.org"])
     assert calls == ["-m actions.privacy erase --user alice@example.org"]
