@@ -131,3 +131,35 @@ def test_merci_without_a_question_gets_the_usual_answer(servers):
     me = rest_session(base)
     say(base, me, "bonjour")
     assert "Avec plaisir" in texts(say(base, me, "merci beaucoup"))
+
+
+def test_typed_change_of_address_at_the_summary_goes_on_the_ticket(servers, tmp_path):
+    """Anonymous: "Modifier" lists the address the bot asked; "modifier l'email, c'est ..."
+    changes it, the summary names the new one and the ticket carries it."""
+    base, actions = servers
+    db = tmp_path / "tickets.db"
+    actions.start(OCBOT_TODAY="2026-11-09", TICKETS_DB_URL=f"sqlite:///{db}")
+    me = rest_session(base)
+    say(base, me, "je n'ai pas reçu mon appel à facturation", role="coach")
+    assert "coach@example.org" in texts(say(base, me, "coach@example.org", role="coach"))
+    menu = say(base, me, '/inform{"field":"menu"}', role="coach")
+    assert "Adresse e-mail de réponse" in [b["title"] for m in menu for b in m.get("buttons", [])]
+    summary = texts(say(base, me, "modifier l'email, c'est camille.b@example.org", role="coach"))
+    assert "à l'adresse camille.b@example.org" in summary and "Voici votre demande" in summary
+    assert "OC-2026-" in texts(say(base, me, "/affirm", role="coach"))
+    [ticket] = list_tickets(f"sqlite:///{db}")
+    assert (ticket["requester_email"], ticket["identity"]) == (
+        "camille.b@example.org", "declared")
+
+
+def test_the_address_button_asks_the_address_again(servers):
+    """Clicking the address in the "Modifier" list asks it again, then shows the summary."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = rest_session(base)
+    say(base, me, "je n'ai pas reçu mon appel à facturation", role="coach")
+    say(base, me, "coach@example.org", role="coach")
+    asked = texts(say(base, me, '/inform{"field":"requester_email"}', role="coach"))
+    assert "À quelle adresse e-mail" in asked
+    summary = texts(say(base, me, "nouvelle.adresse@example.org", role="coach"))
+    assert "à l'adresse nouvelle.adresse@example.org" in summary
