@@ -3,7 +3,9 @@
 - Signed in (a verified token, or Slack's profile): the channel puts `identity` in every
   message's metadata (channels/identity.py); clients cannot set it. Its e-mail and name are used.
 - Anonymous: the ticket form asks for an e-mail before the summary (slot `requester_email`),
-  validated here; the ticket says identity "declared".
+  validated here; the ticket says identity "declared". At the summary "Modifier" offers it with
+  the ticket's details, and "modifier l'email, c'est x@y.fr" changes it; a verified address is
+  never offered (it is a proof).
 ticket_flow and forms call the functions below and know nothing else of this.
 """
 
@@ -17,6 +19,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context
+from actions.business.address_edit import read_address_edit
+from actions.business.dialogue import Command, SummaryReply
 from actions.business.flow import interruption
 from actions.business.reply_address import is_email, parse_email
 from actions.tickets.model import IDENTITY_DECLARED, IDENTITY_NONE, IDENTITY_VERIFIED
@@ -57,6 +61,28 @@ def requester_of(tracker: Tracker) -> Requester:
     if is_email(typed):
         return Requester(email=typed, name=None, user_id=None, identity=IDENTITY_DECLARED)
     return Requester(email=None, name=None, user_id=None, identity=IDENTITY_NONE)
+
+
+def editable(tracker: Tracker) -> bool:
+    """Whether the user may change the address: one they typed, never one a proof gave."""
+    return _verified(tracker) is None and is_email(tracker.get_slot(EMAIL_SLOT))
+
+
+def summary_reply(tracker: Tracker, reply: SummaryReply) -> SummaryReply:
+    """The reply to the summary, or the change of address it asks for (typed or clicked)."""
+    if not editable(tracker):
+        return reply
+    if next(tracker.get_latest_entity_values("field"), None) == EMAIL_SLOT:
+        return SummaryReply(Command.EDIT, EMAIL_SLOT)
+    return read_address_edit(tracker.latest_message.get("text") or "", reply, EMAIL_SLOT)
+
+
+def edit_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    """The address's button in the list of what "Modifier" can change, when it may change."""
+    if not editable(tracker):
+        return []
+    return [{"title": context.catalog().reply_address_label,
+             "payload": f'/inform{{"field":"{EMAIL_SLOT}"}}'}]
 
 
 def missing_slots(tracker: Tracker) -> list[str]:

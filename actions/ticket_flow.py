@@ -123,6 +123,7 @@ def reply_to_summary(
 ) -> Events:
     """The user's answer to the summary, typed or clicked: create, cancel, or change a detail."""
     names = _draft_fields(tracker)
+    reply = requester.summary_reply(tracker, reply)  # the reply address is a detail too
     if reply.command is Command.CONFIRM:
         return create_ticket(dispatcher, tracker)
     if reply.command is Command.CANCEL:
@@ -140,7 +141,7 @@ def reply_to_summary(
             {"title": context.catalog().fields[name].label,
              "payload": f'/inform{{"field":"{name}"}}'}
             for name in names
-        ]
+        ] + requester.edit_buttons(tracker)
         dispatcher.utter_message(response="utter_ticket_which_field", buttons=buttons)
         return [context.waiting_for(Step.CONFIRM)]
     dispatcher.utter_message(response="utter_ticket_confirm_help")

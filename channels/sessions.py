@@ -1,5 +1,6 @@
-"""Socket.io session ids the server issues and signs, so a session cannot be taken by guessing.
+"""Session ids the server issues and signs, so a session cannot be taken by guessing.
 
+Used by the socket.io channel and by the REST channel's anonymous sessions (channels/rest.py).
 Rasa's socket.io channel lets the client name its session and then routes every reply of that
 session to whoever names it. Here a session id is `<128 random bits>.<HMAC of them>`: the server
 resumes a session only when the client shows an id it signed, and the conversation (tracker,
@@ -55,7 +56,11 @@ def load_secret(environ: Mapping[str, str], key_file: Path = DEFAULT_KEY_FILE) -
         return environ[SECRET_ENV].encode()
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as out:
-            out.write(secrets.token_hex(32))
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another server of this machine made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_hex(32))
     return key_file.read_text().strip().encode()

@@ -28,6 +28,10 @@ QUIET_ENV = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
              "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
 
 
+# Loopback servers only: no proxy from the environment in the way.
+_LOOPBACK = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -149,6 +153,27 @@ def rasa_server(port: int, endpoints: Path, credentials: Path, log: Path,
          "--port", str(port)],
         f"http://127.0.0.1:{port}/", log, timeout=240, env=env,
     )
+
+
+def rest_session(url: str, timeout: float = 30) -> str:
+    """A sender id for one anonymous REST conversation, asked as any client asks for one.
+
+    `url` is any URL of the Rasa server (its base, or its webhook). `POST /webhooks/rest/session`
+    answers `{"sender": "<random>.<signature>"}` (channels/rest.py); the server refuses any
+    anonymous sender id it did not sign.
+    """
+    parts = urlsplit(url)
+    request = urllib.request.Request(f"{parts.scheme}://{parts.netloc}/webhooks/rest/session",
+                                     data=b"{}",
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with _LOOPBACK.open(request, timeout=timeout) as answer:
+        return json.loads(answer.read())["sender"]
+
+
+def conversation_of(sender: str) -> str:
+    """The conversation id the tracker store and the tickets hold for a signed REST sender id:
+    its random part (the signature is never stored, so what is stored cannot be replayed)."""
+    return sender.split(".", 1)[0]
 
 
 def list_tickets(db_url: str) -> list[dict]:

@@ -37,7 +37,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
@@ -50,9 +49,11 @@ from harness.stack import (  # noqa: E402
     ROOT,
     LocalStack,
     ProductionStack,
+    conversation_of,
     cpu_seconds,
     list_tickets,
     peak_rss_mb,
+    rest_session,
 )
 from scripts.bench_load import (  # noqa: E402
     CONVERSATION,
@@ -101,7 +102,7 @@ async def load(
 ) -> tuple[list[list[float]], list[str], float, list[str]]:
     latencies: list[list[float]] = [[] for _ in CONVERSATION]
     errors: list[str] = []
-    senders = [f"bench-{uuid.uuid4().hex[:12]}" for _ in range(users)]
+    senders = [rest_session(urls[0]) for _ in range(users)]  # before the clock starts
     timeout = aiohttp.ClientTimeout(total=600)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         start = time.perf_counter()
@@ -112,7 +113,7 @@ async def load(
 
 
 def tickets_for(db_url: str, senders: list[str]) -> int:
-    wanted = set(senders)
+    wanted = {conversation_of(sender) for sender in senders}
     return sum(ticket["sender_id"] in wanted for ticket in list_tickets(db_url))
 
 

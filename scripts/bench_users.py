@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import aiohttp
 
+from harness.stack import rest_session
 from scripts.bench_load import (
     OPEN_LOOP_CONFIRMATION,
     OPEN_LOOP_TURNS,
@@ -53,7 +53,7 @@ async def idle(url: str, repeat: int) -> tuple[dict[str, dict], list[str]]:
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         for _ in range(repeat):
-            sender = f"idle-{uuid.uuid4().hex[:12]}"
+            sender = rest_session(url)
             for text, expected, kind in TURNS:
                 seconds, error = await say(session, url, sender, text, expected)
                 by_kind[kind].append(seconds)
@@ -83,7 +83,8 @@ async def slot(session: aiohttp.ClientSession, url: str, plan: list[float], star
     turn, sender = 0, ""
     for planned in plan:
         if turn == 0:
-            sender = f"open-{uuid.uuid4().hex[:12]}"
+            # In a thread: the event loop keeps sending the other users' turns meanwhile.
+            sender = await asyncio.to_thread(rest_session, url)
             result.senders.append(sender)
         wait = start + planned - time.perf_counter()
         if wait > 0:

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import aiohttp
@@ -35,6 +34,7 @@ from harness.stack import (  # noqa: E402
     action_server,
     free_port,
     rasa_server,
+    rest_session,
     sqlite_tracker,
     start_side_by_side,
     write_endpoints,
@@ -76,7 +76,7 @@ async def play(url: str, recorder: Recorder, users: int) -> list[dict]:
     rows: dict[int, list[dict]] = collections.defaultdict(list)
     async with aiohttp.ClientSession() as session:
         for _ in range(users):
-            sender = f"profile-{uuid.uuid4().hex[:10]}"
+            sender = rest_session(url)
             for turn, (text, _expected) in enumerate(CONVERSATION):
                 before = len(recorder.calls)
                 started = time.perf_counter()

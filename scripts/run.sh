@@ -57,7 +57,9 @@ for _ in $(seq 1 60); do
 done
 
 if [ "$MODE" = shell ]; then
-  .venv/bin/python -m serving.rasa_server shell --model models/ocbot.tar.gz --endpoints "$ENDPOINTS"
+  # Loopback only: the shell's channel takes the terminal's own conversation id (channels/rest.py).
+  .venv/bin/python -m serving.rasa_server shell --model models/ocbot.tar.gz --endpoints "$ENDPOINTS" \
+    --interface 127.0.0.1
   exit
 fi
 
@@ -77,8 +79,9 @@ WEB_PID=$!
 
 echo "Assistant starting on http://127.0.0.1:$RASA_PORT (profile: $PROFILE)"
 echo "  Web chat:  http://localhost:$WEB_PORT/  (sample Espace mentor page, signed in as a demo mentor)"
-echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
-echo "             {\"sender\": \"me\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
+echo "  REST:      POST http://127.0.0.1:$RASA_PORT/webhooks/rest/session -> {\"sender\": \"<signed id>\"}"
+echo "             POST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook"
+echo "             {\"sender\": \"<signed id>\", \"message\": \"Bonjour\", \"metadata\": {\"role\": \"mentor\"}}"
 echo "             (anonymous; with Authorization: Bearer <token> the token says who is asking)"
 echo "  socket.io: http://127.0.0.1:$RASA_PORT/socket.io"
 echo "  Actions log: var/actions.log.  Ctrl-C stops both servers."

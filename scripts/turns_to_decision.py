@@ -14,14 +14,13 @@ import sqlite3
 import sys
 import tempfile
 import urllib.request
-import uuid
 from pathlib import Path
 
 import yaml
 
 ROOT = Path.cwd()
 sys.path.insert(0, str(ROOT))
-from harness.stack import LocalStack  # noqa: E402
+from harness.stack import LocalStack, conversation_of, rest_session  # noqa: E402
 
 MAX_TURNS = 8
 SCENARIOS = Path(__file__).resolve().parents[1] / "tests" / "conversations" / "turns.yml"
@@ -65,10 +64,11 @@ def bot_actions(db: Path, sender: str) -> list[str]:
 
 
 def play(stack: LocalStack, scenario: dict, names: set[str]) -> int | None:
-    base, sender = stack.rasa[0].base_url, f"turns-{uuid.uuid4().hex[:8]}"
+    base = stack.rasa[0].base_url
+    sender = rest_session(base)
     reply = say(base, sender, scenario["opening"], scenario.get("role"))
     for turn in range(1, MAX_TURNS + 1):
-        actions = bot_actions(stack.tracker_db, sender)
+        actions = bot_actions(stack.tracker_db, conversation_of(sender))
         if any(action in names for action in actions):
             return turn
         answer = next((text for fragment, text in scenario["answers"].items()

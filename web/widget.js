@@ -7,7 +7,9 @@
  * README "Signed identity"); it is sent as `Authorization: Bearer` with every message. When the
  * page defines `window.ocbotGetToken()` (returning a token, or a Promise of one), the widget asks
  * it for a fresh token before each message, so a short-lived token never runs out. Without a
- * token the widget is anonymous and `data-role` (mentor/coach) is sent as metadata.
+ * token the widget is anonymous and `data-role` (mentor/coach) is sent as metadata; an anonymous
+ * widget first asks the server for a signed sender id (POST /webhooks/rest/session), the only
+ * kind of anonymous id the server accepts, and keeps it with the history.
  *
  * Files: the 📎 button attaches one file to the next message (images, PDF, office documents,
  * 10 MB; anything else is refused here in French, and checked again by the server by its bytes).
@@ -85,25 +87,19 @@
   var STORE_KEY = subject ? STORE_PREFIX + ".user." + subject : STORE_PREFIX;
 
   // ---- state (kept in localStorage so a page change or reload keeps the conversation) -------
-  function newSenderId() {
-    // Never a guessable id: the sender id is the only key to a conversation on the Rasa side.
-    if (window.crypto && typeof window.crypto.randomUUID === "function") {
-      return window.crypto.randomUUID(); // secure contexts only (https, localhost)
-    }
-    var b = window.crypto.getRandomValues(new Uint8Array(16)); // works on plain http too
-    b[6] = (b[6] & 0x0f) | 0x40; // UUID version 4
-    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-    var hex = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); });
-    return [hex.slice(0, 4), hex.slice(4, 6), hex.slice(6, 8), hex.slice(8, 10), hex.slice(10)]
-      .map(function (part) { return part.join(""); }).join("-");
-  }
-
+  // `sender` is null until the server has issued one (anonymous), see sessionSender().
   function load() {
     try {
       var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) return saved;
+      if (saved && Array.isArray(saved.messages)) {
+        // An id this widget made up itself (older versions: a UUID) is no longer accepted.
+        if (typeof saved.sender !== "string" || saved.sender.indexOf(".") === -1) {
+          saved.sender = null;
+        }
+        return saved;
+      }
     } catch (e) { /* storage disabled or corrupted: start afresh */ }
-    return { sender: newSenderId(), messages: [], open: false };
+    return { sender: null, messages: [], open: false };
   }
 
   function save() {
@@ -250,26 +246,56 @@
   }
 
   // ---- talking to Rasa -------------------------------------------------------------------------
-  function post(text, file) {
+  function headersFor(token) {
+    var headers = { "Content-Type": "application/json" };
+    if (token) headers.Authorization = "Bearer " + token;
+    return headers;
+  }
+
+  // The sender id of this conversation. Anonymous, the server issues it (signed: nobody can
+  // enter a conversation by guessing its id); signed in, the server takes the token's user and
+  // ignores the sender, so none is asked.
+  function sessionSender(token) {
+    if (state.sender || token) return Promise.resolve(state.sender || "signed-in");
+    var conversation = state;
+    return fetch(rasaUrl + "/webhooks/rest/session", {
+      method: "POST", headers: headersFor(token), body: "{}",
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (answer) {
+      if (!answer || typeof answer.sender !== "string") throw new Error("no session");
+      conversation.sender = answer.sender;
+      if (state === conversation) save();
+      return answer.sender;
+    });
+  }
+
+  function post(text, file, retried) {
     return currentToken().then(function (token) {
-      var controller = window.AbortController ? new AbortController() : null;
-      var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
-      // Under a token the server ignores the sender, and the role, e-mail and name of the
-      // metadata: the token says who.
-      var metadata = role ? { role: role } : {};
-      if (file) metadata.attachment = file;
-      var body = { sender: state.sender, message: text, metadata: metadata };
-      var headers = { "Content-Type": "application/json" };
-      if (token) headers.Authorization = "Bearer " + token;
-      return fetch(rasaUrl + "/webhooks/rest/webhook", {
-        method: "POST",
-        headers: headers,
-        body: JSON.stringify(body),
-        signal: controller ? controller.signal : undefined,
-      }).then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      }).finally(function () { clearTimeout(timer); });
+      return sessionSender(token).then(function (sender) {
+        var controller = window.AbortController ? new AbortController() : null;
+        var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+        // Under a token the server ignores the sender, and the role, e-mail and name of the
+        // metadata: the token says who.
+        var metadata = role ? { role: role } : {};
+        if (file) metadata.attachment = file;
+        var body = { sender: sender, message: text, metadata: metadata };
+        return fetch(rasaUrl + "/webhooks/rest/webhook", {
+          method: "POST",
+          headers: headersFor(token),
+          body: JSON.stringify(body),
+          signal: controller ? controller.signal : undefined,
+        }).then(function (response) {
+          // The server no longer knows this id (its key changed): a new session, once.
+          if (response.status === 403 && !token && !retried) {
+            state.sender = null;
+            return post(text, file, true);
+          }
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        }).finally(function () { clearTimeout(timer); });
+      });
     });
   }
 
@@ -409,7 +435,7 @@
     // Anonymous: a new sender id gives a fresh conversation on the Rasa side too (no half-filled
     // form). Signed in, the server keeps the user's one conversation (user:<sub>); only what
     // this browser shows is cleared.
-    state = { sender: newSenderId(), messages: [], open: true };
+    state = { sender: null, messages: [], open: true }; // a new id is asked at the next message
     save();
     renderAll();
     input.value = "";

@@ -88,6 +88,8 @@ class Catalog:
     fields: dict[str, Field]
     categories: dict[str, Category]
     choices: dict[str, dict[str, str]]  # kind -> option -> label, in the offered order
+    # How "Modifier" at the summary names the address an anonymous user gave for the answer.
+    reply_address_label: str = ""
 
     @property
     def late_case_labels(self) -> dict[str, str]:
@@ -221,7 +223,8 @@ def load_catalog(folder: Path = RULES_DIR) -> Catalog:
     fields_file = read_yaml(folder / "fields.yml")
     _keys(fields_file, {"fields", "choices"}, {"fields", "choices"}, "fields.yml")
     tickets_file = read_yaml(folder / "tickets.yml")
-    _keys(tickets_file, {"categories", "files"}, {"categories", "files"}, "tickets.yml")
+    _keys(tickets_file, {"categories", "files", "reply_address"},
+          {"categories", "files", "reply_address"}, "tickets.yml")
     topics_file = read_yaml(folder / "topics.yml")
     _keys(topics_file, {"topics"}, {"topics"}, "topics.yml")
 
@@ -233,7 +236,12 @@ def load_catalog(folder: Path = RULES_DIR) -> Catalog:
     if "other" not in categories:
         raise RulebookError("tickets.yml: the category 'other' is required (fallback tickets)")
     topics = _topics(topics_file["topics"], categories)
-    return Catalog(topics, fields, categories, choices)
+    reply_address = tickets_file["reply_address"]
+    if not isinstance(reply_address, dict):
+        raise RulebookError("tickets.yml: reply_address must be a mapping with a label")
+    _keys(reply_address, {"label"}, {"label"}, "tickets.yml: reply_address")
+    return Catalog(topics, fields, categories, choices,
+                   _text(reply_address, "label", "tickets.yml: reply_address"))
 
 
 def _choices(data: Any) -> dict[str, dict[str, str]]:

@@ -113,3 +113,69 @@ def test_summary_says_where_the_answer_goes(store):
     announced = [m for m in dispatcher.messages if m["response"] == "utter_ticket_reply_to"]
     assert [m["requester_email"] for m in announced] == ["bob@example.org"]
     assert responses(dispatcher)[-1] == "utter_ticket_summary"
+
+
+# ---- the address at the summary ("Modifier") --------------------------------------------------
+ANONYMOUS_DRAFT = {**DRAFT, "requester_email": "bob@example.org"}
+
+
+def at_summary(slots: dict, text: str = "", intent: str = "inform",
+               entities: list | None = None, metadata: dict | None = None):
+    tracker = make_tracker(slots, intent=intent, text=text, entities=entities,
+                           metadata=metadata or {"role": "mentor"})
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
+    return dispatcher, slot_events(events)
+
+
+def test_modifier_lists_the_typed_address_after_the_details(store):
+    """Anonymous: the list of what can change ends with the address the bot asked."""
+    dispatcher, _ = at_summary(ANONYMOUS_DRAFT, entities=[{"entity": "field", "value": "menu"}])
+    [asked] = [m for m in dispatcher.messages if m["response"] == "utter_ticket_which_field"]
+    assert [b["payload"] for b in asked["buttons"]] == [
+        '/inform{"field":"student_name"}', '/inform{"field":"path"}',
+        '/inform{"field":"requester_email"}']
+    assert asked["buttons"][-1]["title"] == "Adresse e-mail de réponse"  # rules/tickets.yml
+
+
+def test_a_verified_address_is_not_offered(store):
+    """Signed in, the address is the token's proof: "Modifier" lists the details only."""
+    dispatcher, _ = at_summary(DRAFT, entities=[{"entity": "field", "value": "menu"}],
+                               metadata=SIGNED_IN)
+    [asked] = [m for m in dispatcher.messages if m["response"] == "utter_ticket_which_field"]
+    assert '/inform{"field":"requester_email"}' not in [b["payload"] for b in asked["buttons"]]
+
+
+def test_typed_change_of_address_shows_the_summary_with_it(store):
+    """"modifier l'email, c'est x@y.fr": the address changes, the summary names the new one."""
+    dispatcher, slots = at_summary(ANONYMOUS_DRAFT, text="modifier l'email, c'est camille@y.fr")
+    assert slots["requester_email"] == "camille@y.fr"
+    announced = [m for m in dispatcher.messages if m["response"] == "utter_ticket_reply_to"]
+    assert [m["requester_email"] for m in announced] == ["camille@y.fr"]
+    assert responses(dispatcher)[-1] == "utter_ticket_summary"
+
+
+def test_the_address_button_asks_the_address_again(store):
+    """Clicking the address's button empties it and asks it again, in the same run."""
+    draft = {**ANONYMOUS_DRAFT, "path": "Développeur web"}  # every detail of the ticket given
+    dispatcher, slots = at_summary(draft, text='/inform{"field":"requester_email"}',
+                                   entities=[{"entity": "field", "value": "requester_email"}])
+    assert slots == {"requester_email": None, "asked_field": "requester_email",
+                     "next_step": "ticket"}
+    assert responses(dispatcher) == ["utter_ask_requester_email"]
+
+
+def test_a_verified_address_cannot_be_changed_by_typing(store):
+    """Signed in, "modifier l'email, c'est x@y.fr" changes nothing: the ticket keeps the token's."""
+    _, slots = at_summary(DRAFT, text="modifier l'email, c'est mallory@y.fr", metadata=SIGNED_IN)
+    assert "requester_email" not in slots
+    confirm(DRAFT, SIGNED_IN)
+    [ticket] = store.list()
+    assert ticket.requester_email == "alice@example.org"
+
+
+def test_the_changed_address_goes_on_the_ticket(store):
+    """Confirmed after the change, the ticket carries the new address, still declared."""
+    confirm({**ANONYMOUS_DRAFT, "requester_email": "camille@y.fr"})
+    [ticket] = store.list()
+    assert (ticket.requester_email, ticket.identity) == ("camille@y.fr", "declared")

@@ -12,12 +12,11 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 
 import pytest
 import socketio
 
-from harness.stack import list_tickets
+from harness.stack import conversation_of, list_tickets, rest_session
 from tests.e2e.conftest import say, texts
 
 
@@ -29,10 +28,6 @@ def post_raw(base: str, body: bytes, content_type: str = "application/json") -> 
             return answer.status, answer.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
-
-
-def sender() -> str:
-    return f"bad-{uuid.uuid4().hex[:12]}"
 
 
 @pytest.mark.parametrize(
@@ -47,7 +42,7 @@ def sender() -> str:
 def test_rest_empty_or_huge_messages_get_a_french_answer(servers, message, expected):
     """Nothing to read, or far too much: the channel answers at once, in French."""
     base, _ = servers
-    assert expected in texts(say(base, sender(), message))
+    assert expected in texts(say(base, rest_session(base), message))
 
 
 @pytest.mark.parametrize(
@@ -60,7 +55,7 @@ def test_rest_empty_or_huge_messages_get_a_french_answer(servers, message, expec
 def test_rest_odd_messages_get_an_answer(servers, message):
     """Emoji, HTML, SQL, control characters, made-up payloads: a non-empty bot answer."""
     base, _ = servers
-    assert texts(say(base, sender(), message)).strip()
+    assert texts(say(base, rest_session(base), message)).strip()
 
 
 @pytest.mark.parametrize(
@@ -97,7 +92,7 @@ def test_rest_oversized_body_gets_a_413(servers):
     connection.putrequest("POST", "/webhooks/rest/webhook")
     connection.putheader("Content-Type", "application/json")
     connection.putheader("Content-Length", str(16_000_000))
-    connection.endheaders(b'{"sender": "%s", "message": "' % sender().encode())
+    connection.endheaders(b'{"sender": "%s", "message": "' % rest_session(base).encode())
     try:
         assert connection.getresponse().status == 413
     finally:
@@ -119,7 +114,7 @@ def test_rasa_http_api_is_off(servers):
 def test_a_made_up_payload_sets_no_slot(servers):
     """`/inform{"role": "admin"}` does not make the user anything: the bot still asks the role."""
     base, _ = servers
-    me = sender()
+    me = rest_session(base)
     say(base, me, '/inform{"role": "coach", "next_step": "created"}')
     reply = texts(say(base, me, "comment avoir plus d'étudiants ?"))
     assert "êtes-vous mentor ou coach" in reply
@@ -130,7 +125,7 @@ def test_odd_ticket_details_are_stored_verbatim_and_listed(servers, tmp_path):
     base, actions = servers
     db = tmp_path / "tickets.db"
     actions.start(TICKETS_DB_URL=f"sqlite:///{db}")
-    me = sender()
+    me = rest_session(base)
     detail = "'; DROP TABLE tickets; -- <script>alert(1)</script> 🙂"
     say(base, me, "/request_human", role="mentor")
     say(base, me, detail, role="mentor")
@@ -138,7 +133,7 @@ def test_odd_ticket_details_are_stored_verbatim_and_listed(servers, tmp_path):
     created = texts(say(base, me, "/affirm", role="mentor"))
     assert "OC-" in created
     tickets = list_tickets(f"sqlite:///{db}")
-    assert [t["sender_id"] for t in tickets] == [me]
+    assert [t["sender_id"] for t in tickets] == [conversation_of(me)]
     assert detail in tickets[0]["details"].values()
 
 

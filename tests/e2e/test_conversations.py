@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from harness.stack import ROOT, LocalStack, list_tickets
+from harness.stack import ROOT, LocalStack, conversation_of, list_tickets, rest_session
 
 CONVERSATIONS = yaml.safe_load(
     (ROOT / "tests" / "conversations" / "conversations.yml").read_text(encoding="utf-8"))
@@ -38,7 +37,7 @@ class Conversations:
 
     def say(self, sender: str, text: str, role: str | None) -> list[str]:
         """The response names the bot sent for this message."""
-        before = len(self.responses(sender))
+        before = len(self.responses(conversation_of(sender)))
         body: dict[str, Any] = {"sender": sender, "message": text}
         if role:
             body["metadata"] = {"role": role}
@@ -47,7 +46,7 @@ class Conversations:
             data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as response:
             response.read()
-        return self.responses(sender)[before:]
+        return self.responses(conversation_of(sender))[before:]
 
     def responses(self, sender: str) -> list[str]:
         with sqlite3.connect(self.stack.tracker_db) as connection:
@@ -57,7 +56,8 @@ class Conversations:
         return [json.loads(data).get("metadata", {}).get("utter_action", "") for (data,) in rows]
 
     def tickets(self, sender: str) -> list[dict[str, Any]]:
-        return [t for t in list_tickets(self.stack.tickets_url) if t["sender_id"] == sender]
+        return [t for t in list_tickets(self.stack.tickets_url)
+                if t["sender_id"] == conversation_of(sender)]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_conversation(conversations: Conversations, conversation: dict[str, Any]
     """Each user turn gets its responses in order and none of its absent ones; the ticket stored
     at the end holds the category and details written for it (or none is stored)."""
     conversations.on(conversation["today"])
-    sender = f"conv-{uuid.uuid4().hex[:8]}"
+    sender = rest_session(conversations.stack.rasa[0].base_url)
     for turn in conversation["turns"]:
         got = conversations.say(sender, turn["user"], conversation.get("role"))
         assert in_order(turn["bot"], got), f"{turn['user']!r}: expected {turn['bot']}, got {got}"

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-
-from harness.stack import list_tickets
+from harness.stack import conversation_of, list_tickets, rest_session
 from tests.e2e.conftest import say, texts
-
-
-def sender() -> str:
-    return f"e2e-{uuid.uuid4().hex[:8]}"
 
 
 def test_invoice_call_on_the_6th_says_wait(servers):
     """On the 6th the assistant says the call is being prepared: wait."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-06")
-    reply = texts(say(base, sender(), "je n'ai pas reçu mon appel à facturation", role="mentor"))
+    reply = texts(say(base, rest_session(base), "je n'ai pas reçu mon appel à facturation",
+                      role="mentor"))
     assert "patienter" in reply
     assert "Nous sommes le 6" in reply
 
@@ -25,7 +20,7 @@ def test_invoice_call_on_the_7th_opens_a_ticket_for_the_previous_month(servers):
     """On the 7th the rule says write: the ticket flow starts for October."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-07")
-    me = sender()
+    me = rest_session(base)
     reply = texts(say(base, me, "je n'ai pas reçu mon appel à facturation", role="mentor"))
     assert "Nous sommes le 7" in reply
     assert "octobre 2026" in reply
@@ -40,7 +35,7 @@ def test_malformed_email_is_asked_again(servers):
     """An answer that is no address gets the French explanation and the question again."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-07")
-    me = sender()
+    me = rest_session(base)
     say(base, me, "je n'ai pas reçu mon appel à facturation", role="mentor")
     reply = texts(say(base, me, "camille chez example", role="mentor"))
     assert "Je n'ai pas reconnu une adresse e-mail" in reply
@@ -52,7 +47,7 @@ def test_question_after_an_answer_takes_the_variant_of_that_answer(servers):
     a paid invoice (rendered with the slot the run sets), "en cours" the one for a pending one."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-20")
-    paid, pending = sender(), sender()
+    paid, pending = rest_session(base), rest_session(base)
     say(base, paid, "le paiement de ma facture n'est pas arrivé", role="mentor")
     assert "Depuis quelle date est-elle notée payée" in texts(say(base, paid, "payée",
                                                                    role="mentor"))
@@ -65,7 +60,7 @@ def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
     base, actions = servers
     db = tmp_path / "tickets.db"
     actions.start(OCBOT_TODAY="2026-11-09", TICKETS_DB_URL=f"sqlite:///{db}")
-    me = sender()
+    me = rest_session(base)
     say(base, me, "je n'ai pas reçu mon appel à facturation", role="coach")
     say(base, me, "coach@example.org", role="coach")
     reply = texts(say(base, me, "/affirm", role="coach"))
@@ -74,7 +69,7 @@ def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
     assert "déjà enregistrée" in again
     tickets = list_tickets(f"sqlite:///{db}")
     assert [(t["category"], t["role"], t["sender_id"]) for t in tickets] == [
-        ("invoice_call_missing", "coach", me)]
+        ("invoice_call_missing", "coach", conversation_of(me))]
     assert tickets[0]["details"] == {"invoice_month": "octobre 2026"}
     assert (tickets[0]["requester_email"], tickets[0]["identity"]) == (
         "coach@example.org", "declared")
@@ -83,7 +78,7 @@ def test_confirmed_ticket_is_listed_by_the_cli(servers, tmp_path):
 def test_greeting_and_small_talk(servers):
     """A greeting gets a greeting."""
     base, _ = servers
-    assert say(base, sender(), "bonjour")
+    assert say(base, rest_session(base), "bonjour")
 
 
 def test_an_absence_yesterday_cannot_be_called_unjustified_yet(servers):
@@ -91,7 +86,7 @@ def test_an_absence_yesterday_cannot_be_called_unjustified_yet(servers):
     assistant asks nothing about justification and opens no ticket."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-28")
-    me = sender()
+    me = rest_session(base)
     say(base, me, "mon étudiant ne vient plus aux sessions", role="mentor")
     say(base, me, "2", role="mentor")
     reply = texts(say(base, me, "hier", role="mentor"))
@@ -103,7 +98,7 @@ def test_mon_etudiante_gets_answers_in_the_feminine(servers):
     """The user says "mon étudiante": the answer and the rule's question agree with it."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-28")
-    reply = texts(say(base, sender(), "mon étudiante ne répond plus à mes messages",
+    reply = texts(say(base, rest_session(base), "mon étudiante ne répond plus à mes messages",
                       role="coach"))
     assert "votre étudiante" in reply
     assert "l'étudiante" in reply
@@ -113,7 +108,7 @@ def test_typed_pas_vraiment_after_an_answer_offers_next_steps(servers):
     """In a text-only channel (the shell), typing "pas vraiment" works like the button."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-09")
-    me = sender()
+    me = rest_session(base)
     assert "Cette réponse vous a-t-elle aidé ?" in texts(
         say(base, me, "comment avoir davantage d'étudiants", role="mentor"))
     replies = say(base, me, "pas vraiment", role="mentor")
@@ -125,7 +120,7 @@ def test_old_feedback_button_clicked_in_the_ticket_form_keeps_the_form(servers):
     """"Pas vraiment" clicked after the ticket form started: noted, the question comes back."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-09")
-    me = sender()
+    me = rest_session(base)
     say(base, me, "j'ai trouvé une erreur dans un cours", role="mentor")
     question = texts(say(base, me, "/request_human", role="mentor")).splitlines()[-1]
     reply = texts(say(base, me, '/deny{"feedback":"unhelpful"}', role="mentor"))
@@ -138,7 +133,7 @@ def test_typed_oui_merci_after_an_answer_is_thanked_as_feedback(servers):
     """In the shell, "oui merci" right after the question counts as "Oui, merci"."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-09")
-    me = sender()
+    me = rest_session(base)
     say(base, me, "comment avoir davantage d'étudiants", role="mentor")
     assert "Merci pour votre retour" in texts(say(base, me, "oui merci", role="mentor"))
 
@@ -146,6 +141,38 @@ def test_typed_oui_merci_after_an_answer_is_thanked_as_feedback(servers):
 def test_merci_without_a_question_gets_the_usual_answer(servers):
     """Small talk stays small talk: "merci beaucoup" after a greeting."""
     base, _ = servers
-    me = sender()
+    me = rest_session(base)
     say(base, me, "bonjour")
     assert "Avec plaisir" in texts(say(base, me, "merci beaucoup"))
+
+
+def test_typed_change_of_address_at_the_summary_goes_on_the_ticket(servers, tmp_path):
+    """Anonymous: "Modifier" lists the address the bot asked; "modifier l'email, c'est ..."
+    changes it, the summary names the new one and the ticket carries it."""
+    base, actions = servers
+    db = tmp_path / "tickets.db"
+    actions.start(OCBOT_TODAY="2026-11-09", TICKETS_DB_URL=f"sqlite:///{db}")
+    me = rest_session(base)
+    say(base, me, "je n'ai pas reçu mon appel à facturation", role="coach")
+    assert "coach@example.org" in texts(say(base, me, "coach@example.org", role="coach"))
+    menu = say(base, me, '/inform{"field":"menu"}', role="coach")
+    assert "Adresse e-mail de réponse" in [b["title"] for m in menu for b in m.get("buttons", [])]
+    summary = texts(say(base, me, "modifier l'email, c'est camille.b@example.org", role="coach"))
+    assert "à l'adresse camille.b@example.org" in summary and "Voici votre demande" in summary
+    assert "OC-2026-" in texts(say(base, me, "/affirm", role="coach"))
+    [ticket] = list_tickets(f"sqlite:///{db}")
+    assert (ticket["requester_email"], ticket["identity"]) == (
+        "camille.b@example.org", "declared")
+
+
+def test_the_address_button_asks_the_address_again(servers):
+    """Clicking the address in the "Modifier" list asks it again, then shows the summary."""
+    base, actions = servers
+    actions.start(OCBOT_TODAY="2026-11-09")
+    me = rest_session(base)
+    say(base, me, "je n'ai pas reçu mon appel à facturation", role="coach")
+    say(base, me, "coach@example.org", role="coach")
+    asked = texts(say(base, me, '/inform{"field":"requester_email"}', role="coach"))
+    assert "À quelle adresse e-mail" in asked
+    summary = texts(say(base, me, "nouvelle.adresse@example.org", role="coach"))
+    assert "à l'adresse nouvelle.adresse@example.org" in summary

@@ -8,11 +8,10 @@ import base64
 import hashlib
 import json
 import urllib.request
-import uuid
 
 import socketio
 
-from harness.stack import list_tickets
+from harness.stack import list_tickets, rest_session
 from tests.e2e.conftest import say, texts
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
@@ -48,7 +47,7 @@ def test_novice_ticket_gets_its_sheet_and_the_cli_lists_it(servers, tmp_path):
     base, actions = servers
     db = tmp_path / "tickets.db"
     actions.start(OCBOT_TODAY="2026-11-09", TICKETS_DB_URL=f"sqlite:///{db}")
-    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    me = rest_session(base)
     assert "Joignez votre fiche d'autoévaluation complète" in novice_ticket_asks_the_sheet(base, me)
     received = texts(send_file(base, me, "fiche-autoevaluation.pdf", SHEET, "application/pdf"))
     assert "Fichier reçu : fiche-autoevaluation.pdf" in received
@@ -68,7 +67,7 @@ def test_disguised_file_is_refused_and_the_sheet_is_still_awaited(servers):
     real PDF sent next is the sheet."""
     base, actions = servers
     actions.start(OCBOT_TODAY="2026-11-09")
-    me = f"e2e-{uuid.uuid4().hex[:8]}"
+    me = rest_session(base)
     novice_ticket_asks_the_sheet(base, me)
     refused = texts(send_file(base, me, "fiche.pdf", EXE, "application/pdf"))
     assert refused.startswith("Le contenu de ce fichier ne correspond pas à son nom")

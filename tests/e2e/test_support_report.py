@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,9 +23,11 @@ from harness.stack import (
     PYTHON,
     ROOT,
     action_server,
+    conversation_of,
     free_port,
     list_tickets,
     rasa_server,
+    rest_session,
     sqlite_tracker,
     write_endpoints,
 )
@@ -58,15 +59,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         actions.stop()
 
 
-def sender() -> str:
-    return f"report-{uuid.uuid4().hex[:8]}"
-
-
 @pytest.fixture(scope="module")
 def played(stack) -> dict[str, str]:
-    """The four conversations; returns who played which."""
+    """The four conversations; returns who played which (their conversation ids, as stored)."""
     base = stack["base"]
-    who = {"helpful": sender(), "unhelpful": sender(), "ticket": sender(), "lost": sender()}
+    who = {name: rest_session(base) for name in ("helpful", "unhelpful", "ticket", "lost")}
     reply = texts(say(base, who["helpful"], "comment avoir davantage d'étudiants", "mentor"))
     assert "Cette réponse vous a-t-elle aidé ?" in reply
     assert "Merci pour votre retour" in texts(
@@ -86,7 +83,7 @@ def played(stack) -> dict[str, str]:
     assert "OC-2026-" in texts(say(base, who["ticket"], "/affirm", "coach"))
 
     say(base, who["lost"], GIBBERISH)
-    return who
+    return {name: conversation_of(sender) for name, sender in who.items()}
 
 
 @pytest.fixture(scope="module")

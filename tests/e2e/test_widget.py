@@ -257,16 +257,40 @@ def test_network_error_keeps_the_typed_text(page):
     expect(page.get_by_label("Votre message")).to_have_value("bonjour")
 
 
-def test_new_conversation_clears_the_history(page):
-    """"Nouvelle conversation" empties the log and takes a new random sender id."""
+def stored_sender(page) -> str | None:
+    return page.evaluate("JSON.parse(localStorage.getItem('ocbot.widget.v1')).sender")
+
+
+def test_anonymous_widget_talks_under_a_server_signed_id(page):
+    """The anonymous widget's sender id is one the server issued (random part and signature)."""
     open_widget(page)
     ask(page, "bonjour")
-    before = page.evaluate("JSON.parse(localStorage.getItem('ocbot.widget.v1')).sender")
+    random_part, signature = stored_sender(page).split(".")
+    assert len(random_part) == 32 and len(signature) == 32
+
+
+def test_new_conversation_clears_the_history(page):
+    """"Nouvelle conversation" empties the log; the next message gets a new signed sender id."""
+    open_widget(page)
+    ask(page, "bonjour")
+    before = stored_sender(page)
     page.get_by_role("button", name="Nouvelle conversation").click()
     expect(page.locator(".ocbot-user")).to_have_count(0)
     after = page.evaluate("JSON.parse(localStorage.getItem('ocbot.widget.v1'))")
-    assert after["messages"] == [] and after["sender"] != before
-    assert len(after["sender"]) == 36  # a UUID, not a counter
+    assert after["messages"] == []
+    ask(page, "bonjour")
+    assert stored_sender(page) not in (None, before) and "." in stored_sender(page)
+
+
+def test_a_sender_id_the_widget_made_up_is_replaced_by_a_signed_one(page):
+    """A history saved by an older widget (its own UUID) goes on under a server-issued id."""
+    page.evaluate("""localStorage.setItem('ocbot.widget.v1', JSON.stringify({
+        sender: '3f2a9c1e-6b1d-4b7e-9f51-0c2d8e7a1b44', messages: [], open: false}))""")
+    page.reload()
+    open_widget(page)
+    ask(page, "bonjour")
+    expect(page.get_by_role("log")).not_to_contain_text("momentanément indisponible")
+    assert "." in stored_sender(page)
 
 
 def test_phone_width_panel_fills_the_screen(browser, web, bot, request):

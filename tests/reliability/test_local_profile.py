@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-
-from harness.stack import LocalStack
+from harness.stack import LocalStack, rest_session
 from tests.reliability.conftest import TODAY, say
 
 
@@ -12,9 +10,9 @@ def test_a_form_survives_a_restart_with_the_sqlite_tracker_store(tmp_path):
     """endpoints.yml's store: the form goes on after the only Rasa server restarts."""
     local = LocalStack(tmp_path, TODAY)
     [rasa] = local.rasa
-    me = f"local-{uuid.uuid4().hex[:8]}"
     try:
         local.start()
+        me = rest_session(rasa.base_url)
         say(rasa, me, "mon virement n'est pas arrivé alors que la facture est payée")
         assert "Depuis quelle date" in say(rasa, me, "payée")
         rasa.restart()

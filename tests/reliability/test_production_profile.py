@@ -8,14 +8,13 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg2
 import pytest
 
-from harness.stack import ROOT, ProductionStack, list_tickets
+from harness.stack import ROOT, ProductionStack, conversation_of, list_tickets, rest_session
 from tests.reliability.conftest import say
 
 PAYMENT = "mon virement n'est pas arrivé alors que la facture est payée"
@@ -28,23 +27,25 @@ EMAIL = "mentor@example.org"  # anonymous REST: the address to answer to is aske
 UNAVAILABLE = "momentanément indisponible"
 
 
-def sender() -> str:
-    return f"rel-{uuid.uuid4().hex[:12]}"
+def sender(stack: ProductionStack) -> str:
+    """A signed anonymous sender id (any server of the deployment accepts it)."""
+    return rest_session(stack.rasa[0].base_url)
 
 
 def tickets_of(stack: ProductionStack, me: str) -> list[dict]:
-    return [t for t in list_tickets(stack.postgres.url) if t["sender_id"] == me]
+    return [t for t in list_tickets(stack.postgres.url) if t["sender_id"] == conversation_of(me)]
 
 
 def stored_events(stack: ProductionStack, me: str) -> list[dict]:
     with psycopg2.connect(stack.postgres.url) as connection, connection.cursor() as cursor:
-        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id", (me,))
+        cursor.execute("SELECT data FROM events WHERE sender_id = %s ORDER BY id",
+                       (conversation_of(me),))
         return [json.loads(row[0]) for row in cursor.fetchall()]
 
 
 def test_a_conversation_started_on_one_server_continues_on_the_other(stack):
     """Each turn on another Rasa server: the form goes on where the previous server left it."""
-    me = sender()
+    me = sender(stack)
     assert ASKS_STATUS in say(stack.rasa[0], me, PAYMENT)
     assert ASKS_SINCE in say(stack.rasa[1], me, "payée")
     reply = say(stack.rasa[0], me, "le 2 novembre")
@@ -59,7 +60,7 @@ def test_a_conversation_started_on_one_server_continues_on_the_other(stack):
 
 def test_a_form_survives_a_restart_of_the_rasa_server(stack):
     """The server that held the form is restarted: the next answer continues the same form."""
-    me = sender()
+    me = sender(stack)
     say(stack.rasa[0], me, PAYMENT)
     assert ASKS_SINCE in say(stack.rasa[0], me, "payée")
     stack.rasa[0].restart()
@@ -69,7 +70,7 @@ def test_a_form_survives_a_restart_of_the_rasa_server(stack):
 
 def test_action_server_down_gets_a_french_message_and_the_form_resumes(stack):
     """Actions down: the user is told, nothing is lost; back up: the same answer continues."""
-    me = sender()
+    me = sender(stack)
     say(stack.rasa[1], me, PAYMENT)
     stack.actions.stop()
     try:
@@ -88,7 +89,7 @@ def test_action_server_down_gets_a_french_message_and_the_form_resumes(stack):
 
 def test_the_ticket_is_created_once_when_both_servers_get_the_confirmation(stack):
     """A double click reaching both servers at once: one ticket (Redis lock + idempotency)."""
-    me = sender()
+    me = sender(stack)
     say(stack.rasa[0], me, PAYMENT)
     say(stack.rasa[0], me, "payée")
     say(stack.rasa[0], me, "le 2 novembre")
@@ -103,7 +104,7 @@ def test_the_ticket_is_created_once_when_both_servers_get_the_confirmation(stack
 @pytest.mark.parametrize("attempt", range(3))
 def test_concurrent_messages_of_one_conversation_are_all_kept(stack, attempt):
     """Messages of one user sent to both servers at once are processed one after the other."""
-    me = sender()
+    me = sender(stack)
     with ThreadPoolExecutor(4) as pool:
         replies = list(pool.map(lambda i: say(stack.rasa[i % 2], me, "bonjour"),
                                 range(4)))

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import psycopg2
 
-from harness.stack import PRODUCTION_ENDPOINTS, PYTHON, ROOT, ProductionStack, production_env
+from harness.stack import (
+    PRODUCTION_ENDPOINTS,
+    PYTHON,
+    ROOT,
+    ProductionStack,
+    production_env,
+    rest_session,
+)
 from tests.reliability.conftest import TOKEN, say
 
 
@@ -24,8 +30,8 @@ def feedback_events(stack: ProductionStack) -> list[dict]:
 def test_report_reads_postgresql_through_the_production_endpoints(stack, tmp_path):
     """A rated answer on one server, the rating on the other: the report run with the
     production endpoints file finds it, and its feedback totals are those of PostgreSQL."""
-    me = f"rel-report-{uuid.uuid4().hex[:8]}"
     first, second = stack.rasa[0], stack.rasa[-1]
+    me = rest_session(first.base_url)
     assert "Cette réponse vous a-t-elle aidé ?" in say(first, me, "comment avoir plus d'étudiants")
     assert "ne vous ait pas aidé" in say(second, me, '/deny{"feedback":"unhelpful"}')
     today = datetime.now(ZoneInfo("Europe/Paris")).date()
