@@ -188,7 +188,8 @@ def list_tickets(db_url: str) -> list[dict]:
 def write_endpoints(path: Path, action_port: int, stores: str = "") -> Path:
     """An endpoints file for these ports; `stores` adds tracker/lock store sections as YAML."""
     path.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{stores}',
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f"  enable_selective_domain: true\n{stores}",
         encoding="utf-8",
     )
     return path

@@ -101,6 +101,7 @@ def main() -> None:
                "mean_turns": round(sum(reached) / len(reached), 2) if reached else None}
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

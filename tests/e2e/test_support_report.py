@@ -202,20 +202,21 @@ def test_chromium_renders_every_chart_without_errors(report):
     assert requests == [report["html"].as_uri()]
 
 
-def test_form_answer_is_stored_as_an_answer_while_the_form_is_active(stack, played):
-    """The link reached the tracker store inside the ticket form (what the report relies on)."""
+def test_ticket_answer_is_stored_as_an_answer_while_a_question_waits(stack, played):
+    """The link reached the tracker store while the ticket's question waited for it
+    (`next_step` = ticket: what the report counts as an answer, not a new question)."""
     engine = sa.create_engine(f"sqlite:///{stack['tracker']}")
     with engine.connect() as connection:
         rows = connection.execute(sa.text(
             "SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
             {"s": played["unhelpful"]}).all()
     engine.dispose()
-    active = None
+    waiting = None
     for kind, data in rows:
         event = json.loads(data)
-        if kind == "active_loop":
-            active = event.get("name")
+        if kind == "slot" and event.get("name") == "next_step":
+            waiting = event.get("value")
         if kind == "user" and event.get("text") == FORM_ANSWER:
-            assert active == "ticket_form"
+            assert waiting == "ticket"
             return
     pytest.fail("the form answer is not in the tracker store")
