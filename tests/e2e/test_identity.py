@@ -34,6 +34,7 @@ from harness.stack import (
     wait_for,
     write_endpoints,
 )
+from tests.e2e.tracker_rows import event_count, senders
 
 SECRET = "e2e-identity-secret-0123456789abcdef0123"
 ALICE = {"sub": "alice-7", "email": "alice.martin@example.org", "name": "Alice Martin",
@@ -102,19 +103,6 @@ def post(base: str, body: dict, bearer: str | None = None) -> tuple[int, object]
 def texts(messages: object) -> str:
     return "\n".join(m.get("text", "") for m in messages) if isinstance(messages, list) else ""
 
-
-def senders(db: Path) -> set[str]:
-    """Every conversation the tracker store holds."""
-    if not db.exists():
-        return set()
-    with sqlite3.connect(db) as connection:
-        return {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
-
-
-def event_count(db: Path, sender: str) -> int:
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?",
-                                  (sender,)).fetchone()[0]
 
 
 @pytest.mark.parametrize(

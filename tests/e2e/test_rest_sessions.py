@@ -8,15 +8,14 @@ conversation by guessing or choosing its id (channels/rest.py).
 from __future__ import annotations
 
 import json
-import sqlite3
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from harness.stack import MODEL, LocalStack, conversation_of, list_tickets, rest_session
+from tests.e2e.tracker_rows import event_count, senders
 
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 INVOICE = "je n'ai pas reçu mon appel à facturation"
@@ -60,18 +59,6 @@ def say(stack: LocalStack, sender: str, text: str) -> str:
     assert status == 200, messages
     return texts(messages)
 
-
-def senders(db: Path) -> set[str]:
-    if not db.exists():
-        return set()
-    with sqlite3.connect(db) as connection:
-        return {row[0] for row in connection.execute("SELECT DISTINCT sender_id FROM events")}
-
-
-def event_count(db: Path, sender: str) -> int:
-    with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?",
-                                  (sender,)).fetchone()[0]
 
 
 def test_a_signed_sender_id_is_served_and_continues_its_conversation(local: LocalStack) -> None:
