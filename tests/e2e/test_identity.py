@@ -12,8 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +33,12 @@ from harness.stack import (
     write_endpoints,
 )
 from tests.e2e.tracker_rows import event_count, senders
+from tests.e2e.webhook import post, texts
 
 SECRET = "e2e-identity-secret-0123456789abcdef0123"
 ALICE = {"sub": "alice-7", "email": "alice.martin@example.org", "name": "Alice Martin",
          "role": "mentor"}
 BOB = {"sub": "bob-8", "email": "bob.durand@example.org", "name": "Bob Durand", "role": "coach"}
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass
@@ -85,24 +83,6 @@ def unsigned(user: dict) -> str:
     def part(data: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part({**user, 'exp': time.time() + 600})}."
-
-
-def post(base: str, body: dict, bearer: str | None = None) -> tuple[int, object]:
-    headers = {"Content-Type": "application/json"}
-    if bearer is not None:
-        headers["Authorization"] = f"Bearer {bearer}"
-    request = urllib.request.Request(f"{base}/webhooks/rest/webhook",
-                                     data=json.dumps(body).encode(), headers=headers)
-    try:
-        with OPENER.open(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def texts(messages: object) -> str:
-    return "\n".join(m.get("text", "") for m in messages) if isinstance(messages, list) else ""
-
 
 
 @pytest.mark.parametrize(

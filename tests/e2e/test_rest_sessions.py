@@ -7,17 +7,15 @@ conversation by guessing or choosing its id (channels/rest.py).
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from harness.stack import MODEL, LocalStack, conversation_of, list_tickets, rest_session
 from tests.e2e.tracker_rows import event_count, senders
+from tests.e2e.webhook import post as webhook_post
+from tests.e2e.webhook import texts
 
-OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 INVOICE = "je n'ai pas reçu mon appel à facturation"
 
 
@@ -39,18 +37,7 @@ def base(stack: LocalStack) -> str:
 
 
 def post(stack: LocalStack, body: dict) -> tuple[int, object]:
-    request = urllib.request.Request(f"{base(stack)}/webhooks/rest/webhook",
-                                     data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-    try:
-        with OPENER.open(request, timeout=60) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def texts(messages: object) -> str:
-    return "\n".join(m.get("text", "") for m in messages) if isinstance(messages, list) else ""
+    return webhook_post(base(stack), body)
 
 
 def say(stack: LocalStack, sender: str, text: str) -> str:
