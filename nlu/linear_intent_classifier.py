@@ -37,6 +37,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.preprocessing import normalize
 
+from nlu.linear_scorer import LinearScorer
+
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "linear_intent_classifier.pkl"
@@ -87,6 +89,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         # {"weights": [a fitted TfidfTransformer per sparse block], "classifier": the
         # fitted CalibratedClassifierCV}
         self._model = model
+        # The same model as plain arrays: what process() computes with (nlu/linear_scorer.py).
+        self._scorer = LinearScorer.of(model, self._config["dense_weight"]) if model else None
 
     @classmethod
     def create(
@@ -115,19 +119,28 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if len({len(row) for row in sparse_rows}) > 1:
             raise ValueError(f"{LinearIntentClassifier.__name__}: messages with different "
                              "numbers of sparse feature blocks")
-        sparse = [scipy.sparse.vstack([row[index] for row in sparse_rows], format="csr")
-                  for index in range(len(sparse_rows[0]))]
+        if len(sparse_rows) == 1:  # a user's message: no stacking
+            sparse = sparse_rows[0]
+        else:
+            sparse = [scipy.sparse.vstack([row[index] for row in sparse_rows], format="csr")
+                      for index in range(len(sparse_rows[0]))]
         dense = [row for row in dense_rows if row is not None]
         return sparse, (np.vstack(dense) if len(dense) == len(dense_rows) else None)
 
-    def _matrix(self, messages: list[Message], weights: list[Any]) -> scipy.sparse.csr_matrix:
-        """One row per message: each weighted sparse block, then the weighted word vector."""
+    def _checked_features(
+        self, messages: list[Message], blocks: int,
+    ) -> tuple[list[scipy.sparse.csr_matrix], np.ndarray | None]:
         sparse, dense = self._features(messages)
-        if len(sparse) != len(weights):
+        if len(sparse) != blocks:
             raise ValueError(
                 f"{type(self).__name__}: {len(sparse)} sparse feature blocks, trained on "
-                f"{len(weights)}; the featurizers before it changed"
+                f"{blocks}; the featurizers before it changed"
             )
+        return sparse, dense
+
+    def _matrix(self, messages: list[Message], weights: list[Any]) -> scipy.sparse.csr_matrix:
+        """One row per message: each weighted sparse block, then the weighted word vector."""
+        sparse, dense = self._checked_features(messages, len(weights))
         parts = [weight.transform(block) for block, weight in zip(sparse, weights, strict=True)]
         if dense is not None and self._config["dense_weight"] > 0:
             parts.append(scipy.sparse.csr_matrix(normalize(dense) * self._config["dense_weight"]))
@@ -156,6 +169,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         )
         classifier.fit(self._matrix(examples, weights), np.asarray(labels))
         self._model = {"weights": weights, "classifier": classifier}
+        self._scorer = LinearScorer.of(self._model, self._config["dense_weight"])
         with self._model_storage.write_to(self._resource) as directory:
             with open(directory / MODEL_FILE, "wb") as file:
                 pickle.dump(self._model, file)
@@ -180,16 +194,29 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             model = None
         return cls(config, model_storage, resource, model)
 
+    def probabilities(self, messages: list[Message]) -> tuple[np.ndarray, np.ndarray]:
+        """The intents, and each message's probability of each (a trained model only)."""
+        assert self._model is not None
+        weights = self._model["weights"]
+        if self._scorer is not None:
+            sparse, dense = self._checked_features(messages, len(weights))
+            return self._scorer.classes, self._scorer.probabilities(sparse, dense)
+        classifier = self._model["classifier"]
+        return classifier.classes_, classifier.predict_proba(self._matrix(messages, weights))
+
+    def sklearn_probabilities(self, messages: list[Message]) -> np.ndarray:
+        """sklearn's own `predict_proba` of the same model (what the scorer must reproduce)."""
+        assert self._model is not None
+        return self._model["classifier"].predict_proba(
+            self._matrix(messages, self._model["weights"]))
+
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
-        classifier = self._model["classifier"]
-        probabilities = classifier.predict_proba(self._matrix(messages, self._model["weights"]))
+        classes, probabilities = self.probabilities(messages)
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(-row)
-            ranking = [
-                {"name": str(classifier.classes_[i]), "confidence": float(row[i])} for i in order
-            ]
+            ranking = [{"name": str(classes[i]), "confidence": float(row[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             length = self._config["ranking_length"]
             message.set("intent_ranking", ranking[:length] if length else ranking,

@@ -174,3 +174,27 @@ def test_invalid_settings_are_refused(pipeline, key, value):
     config = {**LinearIntentClassifier.get_default_config(), key: value}
     with pytest.raises(ValueError, match=key):
         LinearIntentClassifier.validate_config(config)
+
+
+def test_predictions_are_sklearn_s_own(pipeline):
+    """The array scorer gives the probabilities sklearn's predict_proba gives, message by
+    message and in a batch, for messages seen and unseen."""
+    classifier = pipeline.train(messages(EXAMPLES))
+    texts = ["bonjour", "appel à facturation pas reçu", "virement", "zzz qwerty", "",
+             "je n'ai pas reçu mon paiement d'octobre malgré la facture"]
+    batch = pipeline.featurize([Message.build(text=text) for text in texts])
+    _, ours = classifier.probabilities(batch)
+    np.testing.assert_allclose(ours, classifier.sklearn_probabilities(batch), rtol=0,
+                               atol=1e-12)
+    for message, row in zip(batch, ours, strict=True):
+        np.testing.assert_allclose(classifier.probabilities([message])[1][0], row, atol=1e-12)
+
+
+def test_a_loaded_model_ranks_as_sklearn_does(pipeline):
+    """A model read back from the model storage ranks the intents as sklearn does."""
+    pipeline.train(messages(EXAMPLES))
+    loaded = pipeline.load()
+    batch = pipeline.featurize([Message.build(text="salut, pas de virement")])
+    classes, ours = loaded.probabilities(batch)
+    theirs = loaded.sklearn_probabilities(batch)
+    assert list(classes[np.argsort(-ours[0])]) == list(classes[np.argsort(-theirs[0])])
