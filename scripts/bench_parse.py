@@ -1,5 +1,6 @@
 """The bare NLU parse of the bench's messages: the model loaded in-process with Rasa's Agent, each
-message parsed `--repeat` times; prints {message: [seconds, ...]} as JSON on stdout.
+message parsed `--repeat` times; prints {message: [seconds, ...]} as JSON on stdout. The graph
+runs as in the Rasa server (serving.graph_runner), so the parse is the server's own.
 
 Run by scripts/bench.py in its own process, before the servers start, so that the parse is
 timed on the same machine in the same run without competing with them.
@@ -23,7 +24,10 @@ async def parse_times(model: Path, messages: list[str], repeat: int) -> dict[str
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
+    from serving import graph_runner
+
     configure_structlog(logging.WARNING)
+    graph_runner.install()  # the graph run as the Rasa server runs it (serving.performance)
     agent = Agent.load(str(model))
     await agent.parse_message("bonjour")  # the first parse builds caches
     times: dict[str, list[float]] = {message: [] for message in messages}

@@ -11,10 +11,15 @@ it is the last id this process wrote or read, the rows in memory are the convers
 used; otherwise (another Rasa server answered a turn, a restart) the session is read from the
 database as Rasa does. Events are only ever appended, so an unchanged last id means unchanged
 rows. The lock store already serialises the turns of one conversation across servers.
+
+A turn reads the conversation, then saves it, holding the conversation's lock throughout
+(`Agent.handle_message`): nothing can be appended in between, so the save trusts the rows the
+turn's read has just checked instead of asking for the last id a second time.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import OrderedDict
@@ -53,16 +58,26 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.cached_conversations = int(cached_conversations)
         self._sessions: OrderedDict[str, Session] = OrderedDict()
+        # sender -> the last id its latest read found (checked against the database): the
+        # save of the same turn needs no second check.
+        self._checked: dict[str, int | None] = {}
 
     def _remember(self, sender_id: str, known: Session) -> None:
         self._sessions[sender_id] = known
         self._sessions.move_to_end(sender_id)
         while len(self._sessions) > self.cached_conversations:
-            self._sessions.popitem(last=False)
+            dropped, _ = self._sessions.popitem(last=False)
+            self._checked.pop(dropped, None)
 
     def _last_id(self, session: Any, sender_id: str) -> int | None:
-        return session.query(sa.func.max(self.SQLEvent.id)).filter(
-            self.SQLEvent.sender_id == sender_id).scalar()
+        # Plain SQL: the ORM query spent more time building its cache key than the database
+        # took to answer (py-spy, docs/performance.md).
+        return session.execute(self._last_id_sql, {"sender_id": sender_id}).scalar()
+
+    @functools.cached_property
+    def _last_id_sql(self) -> Any:
+        table = self.SQLEvent.__table__
+        return sa.text(f"SELECT max(id) FROM {table.name} WHERE sender_id = :sender_id")
 
     def _current(self, session: Any, sender_id: str) -> Session | None:
         """The rows in memory if they are still the conversation's, else None."""
@@ -92,14 +107,24 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                                 [event.data for event in stored])
                 if known.rows:
                     self._remember(sender_id, known)
+            if known.rows:
+                self._checked[sender_id] = known.last_id
         return self._tracker(sender_id, known.rows)
+
+    def _checked_by_the_read(self, sender_id: str) -> Session | None:
+        """The rows in memory, if the turn's read has just checked them."""
+        checked = self._checked.pop(sender_id, None)
+        known = self._sessions.get(sender_id)
+        if known is None or checked is None or checked != known.last_id:
+            return None
+        return known
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with the count of stored events taken from memory when still right."""
         await self.stream_events(tracker)
         sender_id = tracker.sender_id
         with self.session_scope() as session:
-            known = self._current(session, sender_id)
+            known = self._checked_by_the_read(sender_id) or self._current(session, sender_id)
             if known is None:
                 stored = self._event_query(session, sender_id,
                                            fetch_events_from_all_sessions=False).count()
@@ -109,18 +134,21 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             for event in list(tracker.events)[stored:]:
                 data = event.as_dict()
                 row = json.dumps(data)
-                added.append(self.SQLEvent(
-                    sender_id=sender_id, type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(
+                added.append({
+                    "sender_id": sender_id, "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(
                         INTENT_NAME_KEY),
-                    action_name=data.get("name"), data=row,
-                ))
+                    "action_name": data.get("name"), "data": row,
+                })
                 new_rows.append(row)
                 new_session = new_session or isinstance(event, SessionStarted)
-            session.add_all(added)
-            session.flush()  # the new ids, before commit expires the objects
-            last_id = max((event.id for event in added), default=None)
+            last_id = None
+            if added:
+                # One multi-row INSERT (not an ORM object per event); the conversation's last
+                # id is then this turn's last event (the turn holds the conversation's lock).
+                session.execute(self.SQLEvent.__table__.insert(), added)
+                last_id = self._last_id(session, sender_id)
             session.commit()
         if known is not None and not new_session:
             known.rows.extend(new_rows)

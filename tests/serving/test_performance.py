@@ -239,3 +239,38 @@ def test_an_answer_without_slot_events_renders_as_rasa_does():
     texts, slot = _rendered(ours, {**ANSWER, "events": []})
     assert texts == ["Depuis quelle date ?"]
     assert slot == (None, False)
+
+
+EVENTS_OF_EVERY_KIND = [
+    {"event": "slot", "name": "role", "value": "mentor"},
+    {"event": "bot", "text": "Bonjour", "data": {}, "metadata": {}},
+    {"event": "action", "name": "action_listen", "policy": None, "confidence": None},
+    {"event": "followup", "name": "action_respond"},
+    {"event": "reset_slots"},
+    {"event": "session_started"},
+    {"event": "user", "text": "salut", "parse_data": {"intent": {"name": "greet",
+                                                                 "confidence": 1.0}}},
+    {"event": "slot", "name": "role"},  # no value
+    {"event": "slot", "name": "role", "value": "x", "timestamp": "hier"},
+    {"event": "bot", "text": 3},
+    {"event": "user", "parse_data": {"entities": [{"entity": "role"}]}},
+    {"event": "active_loop", "name": 5},
+    {"event": 7},
+    {"name": "role"},
+    "slot",
+]
+
+
+@pytest.mark.parametrize("event", EVENTS_OF_EVERY_KIND)
+def test_each_event_gets_rasas_verdict(event):
+    """One event of each kind, well or badly formed: accepted or refused as by the whole
+    schema, with the same error."""
+    result = {"events": [GOOD["events"][0], event], "responses": []}
+    try:
+        RemoteAction._validate_action_result(ACTION, result)
+    except ValidationError as theirs:
+        with pytest.raises(ValidationError) as ours:
+            validate_action_result(ACTION, result)
+        assert ours.value.message == theirs.message
+    else:
+        assert validate_action_result(ACTION, result) is True
