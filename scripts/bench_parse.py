@@ -24,10 +24,11 @@ async def parse_times(model: Path, messages: list[str], repeat: int) -> dict[str
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
-    from serving import graph_runner
+    from serving import graph_runner, performance
 
     configure_structlog(logging.WARNING)
     graph_runner.install()  # the graph run as the Rasa server runs it (serving.performance)
+    performance.one_blas_thread()
     agent = Agent.load(str(model))
     await agent.parse_message("bonjour")  # the first parse builds caches
     times: dict[str, list[float]] = {message: [] for message in messages}
