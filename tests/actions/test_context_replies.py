@@ -21,7 +21,7 @@ def respond(slots, text, intent, confidence=0.99, entities=None):
                            entities=entities)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def answer(slots, text, intent="inform"):
@@ -35,7 +35,7 @@ def moved_on(slots):
     """What the bot does next in the rule's questions, nothing asked yet."""
     dispatcher = CollectingDispatcher()
     events = questions.carry_on(dispatcher, make_tracker(slots), [])
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def test_typed_confirm_at_the_summary_creates_the_ticket(store):

@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import questions
-from tests.actions.conftest import asking, make_tracker, respond, responses
+from tests.actions.conftest import asking, make_tracker, respond, responses, slot_events
 
 SIGNED_IN = {"identity": {"kind": "verified", "email": "camille@example.org"}}
 
@@ -18,7 +18,7 @@ def moved_on(slots, **message):
     tracker = make_tracker(slots, **message)
     dispatcher = CollectingDispatcher()
     events = questions.carry_on(dispatcher, tracker, [])
-    return dispatcher, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher, slot_events(events, slots)
 
 
 def test_rule_asks_its_first_fact():

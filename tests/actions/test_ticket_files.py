@@ -45,14 +45,14 @@ def answer(slots: dict, text: str, file: dict[str, Any] | None = None, intent: s
                            metadata=metadata(file), events=events)
     dispatcher = CollectingDispatcher()
     result = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(result)
+    return dispatcher, slot_events(result, tracker.slots)
 
 
 def moved_on(slots: dict) -> tuple[CollectingDispatcher, dict[str, Any]]:
     """What comes next once the slots are as given (the ticket's questions in progress)."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(slots, metadata=metadata())
-    return dispatcher, slot_events(questions.carry_on(dispatcher, tracker, []))
+    return dispatcher, slot_events(questions.carry_on(dispatcher, tracker, []), slots)
 
 
 def test_every_kind_of_file_has_its_question():
