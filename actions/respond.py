@@ -37,8 +37,9 @@ def respond(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
     return play(dispatcher, tracker, turn)
 
 
-def moved_on(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    """What the bot does next from the slots as they are (a rule or a ticket in progress)."""
+def carry_on(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+    """What the bot does next from the slots as they are, reading no message (a rule or a
+    ticket in progress, nothing asked yet): `conversation.move_on`."""
     turn = move_on(context.conversation_of(tracker), context.message_of(tracker),
                    context.heard_of(tracker), context.today(), context.catalog(),
                    context.rules(), uuid.uuid4().hex)

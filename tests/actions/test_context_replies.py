@@ -7,8 +7,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
-from actions.respond import ActionRespond
+from actions.respond import ActionRespond, carry_on
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 INVOICE_DRAFT = {"next_step": "confirm", "ticket_category": "invoice_call_missing",
@@ -34,7 +33,7 @@ def answer(slots, text, intent="inform"):
 def moved_on(slots):
     """What the bot does next in the rule's questions, nothing asked yet."""
     dispatcher = CollectingDispatcher()
-    events = questions.carry_on(dispatcher, make_tracker(slots), [])
+    events = carry_on(dispatcher, make_tracker(slots))
     return dispatcher, slot_events(events, slots)
 
 

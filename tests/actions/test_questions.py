@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
+from actions.respond import carry_on
 from tests.actions.conftest import asking, make_tracker, respond, responses, slot_events
 
 SIGNED_IN = {"identity": {"kind": "verified", "email": "camille@example.org"}}
@@ -17,7 +17,7 @@ def moved_on(slots, **message):
     with nothing asked yet (a topic that starts a rule, a ticket just opened)."""
     tracker = make_tracker(slots, **message)
     dispatcher = CollectingDispatcher()
-    events = questions.carry_on(dispatcher, tracker, [])
+    events = carry_on(dispatcher, tracker)
     return dispatcher, slot_events(events, slots)
 
 

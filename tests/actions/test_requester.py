@@ -6,8 +6,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
-from actions.respond import ActionRespond
+from actions.respond import ActionRespond, carry_on
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 SIGNED_IN = {"role": "mentor", "identity": {
@@ -31,7 +30,7 @@ def validate(slots: dict, metadata: dict | None = None, text: str = "", intent: 
     if slots.get("asked_field"):
         result = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
     else:
-        result = questions.carry_on(dispatcher, tracker, [])
+        result = carry_on(dispatcher, tracker)
     return dispatcher, slot_events(result, slots)
 
 
