@@ -1,4 +1,5 @@
-"""What every action needs: the rules, the catalog, today, the ticket store, tracker readings."""
+"""What the action needs: the rules, the catalog, today, the ticket store, and the tracker read
+once per turn into the pure conversation's inputs (actions/business/conversation.py)."""
 
 from __future__ import annotations
 
@@ -7,19 +8,17 @@ from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 
 from actions.business.calendar import today as paris_today
 from actions.business.catalog import Catalog, cached_catalog
-from actions.business.fields import is_canonical
+from actions.business.conversation import Conversation, Heard, Identity, TopicAsked
+from actions.business.feedback import ENTITY as FEEDBACK_ENTITY
 from actions.business.rulebook import Rules, cached_rules
-from actions.business.turn import Message, State, Step
+from actions.business.turn import Message
+from actions.tickets.attachments import METADATA_KEY, Attachment, Refusal, read_wire
 from actions.tickets.config import store_from_env
+from actions.tickets.model import IDENTITY_VERIFIED
 from actions.tickets.store import TicketStore
-
-# Below this confidence an intent seen in the answer to a question never leaves the questions.
-INTERRUPT_CONFIDENCE = 0.8
-ROLES = ("mentor", "coach")
 
 
 def rules() -> Rules:
@@ -38,60 +37,101 @@ def store() -> TicketStore:
     return store_from_env(os.environ)
 
 
-def role_of(tracker: Tracker) -> str | None:
-    role = tracker.get_slot("role")
-    return role if role in ROLES else None
-
-
-def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
-    intent = tracker.latest_message.get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
-
-
-def slot_values(tracker: Tracker, names: tuple[str, ...] | list[str]) -> dict[str, Any]:
-    return {name: tracker.get_slot(name) for name in names}
-
-
-def clear(tracker: Tracker, names: Any) -> list[dict[str, Any]]:
-    """Empty the slots that hold a value (a SlotSet per field on every topic would make each
-    conversation's event log, and every later turn's tracker load, grow by dozens of events)."""
-    return [SlotSet(name, None) for name in names if tracker.get_slot(name) is not None]
-
-
-def waiting_for(step: Step) -> dict[str, Any]:
-    """The `next_step` slot event: what the bot waits for once its turn is over."""
-    return SlotSet("next_step", step.value)
-
-
-def state_of(tracker: Tracker) -> State:
-    """Where the conversation stands, read from the slots once per turn."""
-    fields = catalog().fields
-    role = role_of(tracker)
-    category, offered = tracker.get_slot("ticket_category"), tracker.get_slot("offered_ticket")
-    details = catalog().categories
-    return State(
-        step=Step.of(tracker.get_slot("next_step")),
-        asked_field=tracker.get_slot("asked_field"),
-        role=role,
-        topic=tracker.get_slot("topic"),
-        pending_topic=tracker.get_slot("pending_topic"),
-        offered_ticket=offered,
-        last_decision=tracker.get_slot("last_decision"),
-        ticket_category=category,
-        known={name: value for name in fields
-               if is_canonical(fields[name], value := tracker.get_slot(name))},
-        draft_fields=details[category].details_for(role) if category in details else (),
-        offered_fields=details[offered].details_for(role) if offered in details else (),
+def conversation_of(tracker: Tracker) -> Conversation:
+    """Where the conversation stands: the slots, and what the event log says besides."""
+    return Conversation(
+        slots=dict(tracker.slots),
+        new_session=_new_session(tracker),
+        last_response=_last_response(tracker),
+        topics_asked=_topics_asked(tracker),
     )
 
 
-def message_of(tracker: Tracker, intent: str) -> Message:
+def message_of(tracker: Tracker) -> Message:
     """The latest message as the classifier understood it."""
-    _, confidence = latest_intent(tracker)
+    intent = tracker.latest_message.get("intent") or {}
     return Message(
-        text=tracker.latest_message.get("text") or "", intent=intent, confidence=confidence,
+        text=tracker.latest_message.get("text") or "",
+        intent=intent.get("name") or "",
+        confidence=float(intent.get("confidence") or 0.0),
         role_entity=next(tracker.get_latest_entity_values("role"), None),
         field_entity=next(tracker.get_latest_entity_values("field"), None),
+    )
+
+
+def heard_of(tracker: Tracker) -> Heard:
+    """What comes with the latest message: entities, ranking, file, channel, signed-in user."""
+    ranking = tracker.latest_message.get("intent_ranking") or []
+    return Heard(
+        second_topic=next(tracker.get_latest_entity_values("second_topic"), None),
+        feedback=next(tracker.get_latest_entity_values(FEEDBACK_ENTITY), None),
+        ranking=tuple(str(r["name"]) for r in ranking if isinstance(r.get("name"), str)),
+        attachment=_received(tracker),
+        channel=tracker.get_latest_input_channel(),
+        identity=_verified(tracker),
+    )
+
+
+def _new_session(tracker: Tracker) -> bool:
+    """Whether the session started after the bot's last message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "session_started":
+            return True
+    return False
+
+
+def _last_response(tracker: Tracker) -> str | None:
+    """The response name of the bot's latest message (Rasa keeps it in the event's metadata)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
+def _reading(parse: dict[str, Any]) -> TopicAsked:
+    confidence = (parse.get("intent") or {}).get("confidence")
+    ranking = parse.get("intent_ranking") or []
+    return TopicAsked(
+        confidence=float(confidence) if confidence is not None else None,
+        ranking=tuple(str(r["name"]) for r in ranking if isinstance(r.get("name"), str)),
+    )
+
+
+def _topics_asked(tracker: Tracker) -> dict[str, TopicAsked]:
+    """For each intent, how the latest user message of that intent was read (the latest message
+    itself when the event log has none)."""
+    found: dict[str, TopicAsked] = {}
+    for event in tracker.events:
+        parse = event.get("parse_data") or {}
+        name = (parse.get("intent") or {}).get("name")
+        if event.get("event") == "user" and name:
+            found[name] = _reading(parse)
+    latest = tracker.latest_message or {}
+    name = (latest.get("intent") or {}).get("name")
+    if name and name not in found:
+        found[name] = _reading(latest)
+    return found
+
+
+def _received(tracker: Tracker) -> Attachment | Refusal | None:
+    metadata = tracker.latest_message.get("metadata") or {}
+    read = read_wire(metadata.get(METADATA_KEY)) if isinstance(metadata, dict) else None
+    return read[0] if isinstance(read, tuple) else read
+
+
+def _verified(tracker: Tracker) -> Identity | None:
+    """The signed-in user the channel put in the message's metadata (clients cannot set it)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    claimed = metadata.get("identity") if isinstance(metadata, dict) else None
+    if not isinstance(claimed, dict) or claimed.get("kind") != IDENTITY_VERIFIED:
+        return None
+    email, name, user_id = claimed.get("email"), claimed.get("name"), claimed.get("user_id")
+    return Identity(
+        email=email if isinstance(email, str) else None,
+        name=name if isinstance(name, str) else None,
+        user_id=user_id if isinstance(user_id, str) else None,
     )
 
 

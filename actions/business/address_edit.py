@@ -1,8 +1,8 @@
 """At the ticket summary, a change of the address the support team answers to (pure).
 
-The address is asked of anonymous users only (actions/requester.py); the summary reader
-(dialogue.read_summary_reply) knows the ticket's details, not this address, so its reading is
-looked at again here:
+The address is asked of anonymous users only (actions/business/conversation.py); the summary
+reader (dialogue.read_summary_reply) knows the ticket's details, not this address, so its
+reading is looked at again here:
 - an address in an edit or in a reply it could not read ("modifier l'email, c'est x@y.fr",
   "x@y.fr"): the new address;
 - an edit that names the address without giving one ("modifier l'e-mail", "changer mon adresse

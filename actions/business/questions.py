@@ -2,8 +2,9 @@
 
 One pure function, `next_question`, from where the questions stand (`Progress`: the rule being
 applied or the ticket being drafted, the role, the values given so far, whether the file and the
-reply address are still needed) and today. actions/respond.py reads the user's answer, applies
-it, and carries out what this returns in the same action run: one action-server call per turn.
+reply address are still needed) and today. actions/business/conversation.py reads the user's
+answer, applies it, and carries out what this returns in the same turn: one action-server call
+per turn.
 The rule is applied once per call (`decisions.step`), and its outcome is handed over as is.
 """
 

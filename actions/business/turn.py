@@ -4,7 +4,7 @@ One pure function, `read_turn`: the conversation's state (typed, built from the 
 adapter) and the understood message in, the kind of turn out. The order of the checks is the
 order of precedence: a reply to what the bot has just asked (its summary, a fact for the rule it
 has just applied, "mentor ou coach ?", its ticket offer) comes before a new topic, and a new
-topic before small talk. actions/respond.py carries each kind of turn out.
+topic before small talk. actions/business/conversation.py carries each kind of turn out.
 """
 
 from __future__ import annotations
@@ -76,6 +76,9 @@ class State:
     known: Mapping[str, str] = default(default_factory=dict)  # facts read so far
     draft_fields: tuple[str, ...] = ()  # the draft's details
     offered_fields: tuple[str, ...] = ()  # the offered ticket's details
+    # The bot's last message was the fallback's suggestions: its 'Autre demande' is a button,
+    # no question, so a bare "oui" accepts nothing.
+    suggested: bool = False
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ def read_turn(state: State, message: Message, catalog: Catalog, today: date) -> 
                                        state.pending_topic, topics)
         if role_answer:
             return RoleGiven(role_answer)
-    if state.offered_ticket and message.intent != "request_human":
+    if state.offered_ticket and not state.suggested and message.intent != "request_human":
         offer = read_offer_reply(message.text, message.intent, message.confidence, topics,
                                  state.offered_fields, catalog, today, state.topic)
         if offer:
@@ -211,7 +214,8 @@ def _outside_questions(state: State, message: Message, catalog: Catalog) -> Turn
     intent = message.intent
     if intent in catalog.topics:
         return NewTopic(intent)
-    if intent == "request_human" or (intent == "affirm" and state.offered_ticket):
+    if intent == "request_human" or (
+            intent == "affirm" and state.offered_ticket and not state.suggested):
         return TicketAsked()
     if intent == "affirm" and state.step is Step.CREATED and is_resent_confirmation(
             message.text):

@@ -9,7 +9,8 @@ and uploaded to Zendesk with it (zendesk.py, Uploads API).
 How a file travels: the channel (REST, socket.io, Slack) puts it in the message metadata under
 METADATA_KEY as {"name", "content_type", "data": base64}, after checking it with read_wire; a
 refused file travels as {"name", "refused": reason} so that the conversation can say why
-(actions/attachments.py). The action server checks the bytes again before a ticket keeps them.
+(actions/business/conversation.py). The action server checks the bytes again before a ticket
+keeps them.
 """
 
 from __future__ import annotations

@@ -47,9 +47,26 @@ def responses(dispatcher: CollectingDispatcher) -> list[str]:
     return [m.get("response") for m in dispatcher.messages]
 
 
-def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """The final value each returned SlotSet gives (later events win, as in Rasa)."""
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+class SlotsAfter(dict):  # type: ignore[type-arg]
+    """The slots a turn changed (`name in after`: the turn set it to a new value; the action
+    sets no slot to the value it already holds), and what any slot holds after the turn
+    (`after[name]`: the new value, else the value before, else None, as `get_slot` reads it)."""
+
+    def __init__(self, changed: dict[str, Any], before: dict[str, Any]) -> None:
+        super().__init__(changed)
+        self.before = before
+
+    def __missing__(self, name: str) -> Any:
+        return self.before.get(name)
+
+
+def slot_events(
+    events: list[dict[str, Any]], before: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The final value each returned SlotSet gives (later events win, as in Rasa); a slot no
+    event sets reads as it was `before` the turn."""
+    return SlotsAfter({e["name"]: e["value"] for e in events if e.get("event") == "slot"},
+                      dict(before or {}))
 
 
 @pytest.fixture
@@ -78,7 +95,7 @@ def respond(
     tracker = make_tracker(slots, intent=intent, text=text, confidence=confidence, **message)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def asking(field: str, step: str = "decision", **slots: Any) -> dict[str, Any]:

@@ -7,8 +7,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
-from actions.respond import ActionRespond
+from actions.respond import ActionRespond, carry_on
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 INVOICE_DRAFT = {"next_step": "confirm", "ticket_category": "invoice_call_missing",
@@ -21,7 +20,7 @@ def respond(slots, text, intent, confidence=0.99, entities=None):
                            entities=entities)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def answer(slots, text, intent="inform"):
@@ -34,8 +33,8 @@ def answer(slots, text, intent="inform"):
 def moved_on(slots):
     """What the bot does next in the rule's questions, nothing asked yet."""
     dispatcher = CollectingDispatcher()
-    events = questions.carry_on(dispatcher, make_tracker(slots), [])
-    return dispatcher, slot_events(events)
+    events = carry_on(dispatcher, make_tracker(slots))
+    return dispatcher, slot_events(events, slots)
 
 
 def test_typed_confirm_at_the_summary_creates_the_ticket(store):

@@ -79,11 +79,12 @@ def test_helpful_button_is_recorded_and_thanked():
 def test_unhelpful_button_offers_the_next_steps():
     """"Pas vraiment": the two closest topics as buttons (plus the response's own 'Ouvrir une
     demande'), and a request can be opened."""
-    dispatcher, events = run(button("unhelpful", "deny"))
+    tracker = button("unhelpful", "deny")
+    dispatcher, events = run(tracker)
     assert responses(dispatcher) == ["utter_feedback_next_steps"]
     assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
         "/other_paths", "/first_student_wait"]
-    slots = slot_events(events)
+    slots = slot_events(events, tracker.slots)
     assert slots["feedback"]["helpful"] is False
     assert slots["offered_ticket"] == "other"  # more_students has no ticket of its own
     assert slots["next_step"] == "listen"
@@ -120,10 +121,10 @@ def test_new_question_goes_on_without_feedback():
 
 def test_feedback_button_during_a_ticket_summary_keeps_the_summary_waiting():
     """An old "Oui, merci" clicked while a summary waits does not confirm the ticket."""
-    dispatcher, events = run(button("helpful", "affirm", {"next_step": "confirm",
-                                                           "ticket_category": "other"}))
+    tracker = button("helpful", "affirm", {"next_step": "confirm", "ticket_category": "other"})
+    dispatcher, events = run(tracker)
     assert responses(dispatcher) == ["utter_feedback_thanks"]
-    assert slot_events(events)["next_step"] == "confirm"
+    assert slot_events(events, tracker.slots)["next_step"] == "confirm"
 
 
 def validate_with_click(value: str, intent: str, pending=PENDING):
@@ -136,7 +137,7 @@ def validate_with_click(value: str, intent: str, pending=PENDING):
                            events=[{"event": "user", "text": text}])
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def test_old_pas_vraiment_clicked_in_the_questions_is_recorded_and_the_question_asked_again():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
-from tests.actions.conftest import asking, make_tracker, respond, responses
+from actions.respond import carry_on
+from tests.actions.conftest import asking, make_tracker, respond, responses, slot_events
 
 SIGNED_IN = {"identity": {"kind": "verified", "email": "camille@example.org"}}
 
@@ -17,8 +17,8 @@ def moved_on(slots, **message):
     with nothing asked yet (a topic that starts a rule, a ticket just opened)."""
     tracker = make_tracker(slots, **message)
     dispatcher = CollectingDispatcher()
-    events = questions.carry_on(dispatcher, tracker, [])
-    return dispatcher, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    events = carry_on(dispatcher, tracker)
+    return dispatcher, slot_events(events, slots)
 
 
 def test_rule_asks_its_first_fact():

@@ -6,8 +6,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
-from actions.respond import ActionRespond
+from actions.respond import ActionRespond, carry_on
 from tests.actions.conftest import make_tracker, responses, slot_events
 
 SIGNED_IN = {"role": "mentor", "identity": {
@@ -31,8 +30,8 @@ def validate(slots: dict, metadata: dict | None = None, text: str = "", intent: 
     if slots.get("asked_field"):
         result = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
     else:
-        result = questions.carry_on(dispatcher, tracker, [])
-    return dispatcher, slot_events(result)
+        result = carry_on(dispatcher, tracker)
+    return dispatcher, slot_events(result, slots)
 
 
 def test_signed_in_ticket_carries_the_tokens_email_and_name(store):
@@ -125,7 +124,7 @@ def at_summary(slots: dict, text: str = "", intent: str = "inform",
                            metadata=metadata or {"role": "mentor"})
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def test_modifier_lists_the_typed_address_after_the_details(store):

@@ -168,3 +168,16 @@ def test_coach_student_admin_question_offers_no_ticket():
     dispatcher, events = run(make_tracker({"role": "coach"}, intent="student_admin_question"))
     assert responses(dispatcher) == ["utter_student_admin_question", "utter_ask_feedback"]
     assert slot_events(events)["offered_ticket"] is None
+
+
+def test_bare_yes_after_the_suggestions_opens_no_empty_ticket():
+    """Right after the fallback's suggestions (read from the bot's last event), "oui" opens no
+    empty 'Autre demande'."""
+    suggested = {"event": "bot", "text": "Je n'ai pas bien compris...",
+                 "metadata": {"utter_action": "utter_suggest_topics"}}
+    tracker = make_tracker({"role": "mentor", "offered_ticket": "other", "next_step": "listen"},
+                           intent="affirm", text="oui",
+                           events=[suggested, {"event": "user", "text": "oui"}])
+    dispatcher, events = run(tracker)
+    assert responses(dispatcher) == ["utter_anything_else"]
+    assert "ticket_category" not in slot_events(events)

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import questions
 from actions.business.catalog import load_catalog
-from actions.respond import ActionRespond
+from actions.respond import ActionRespond, carry_on
 from tests.actions.conftest import asking, make_tracker, responses, slot_events
 from tests.domain.test_answers import RESPONSES
 
@@ -45,14 +44,14 @@ def answer(slots: dict, text: str, file: dict[str, Any] | None = None, intent: s
                            metadata=metadata(file), events=events)
     dispatcher = CollectingDispatcher()
     result = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(result)
+    return dispatcher, slot_events(result, tracker.slots)
 
 
 def moved_on(slots: dict) -> tuple[CollectingDispatcher, dict[str, Any]]:
     """What comes next once the slots are as given (the ticket's questions in progress)."""
     dispatcher = CollectingDispatcher()
     tracker = make_tracker(slots, metadata=metadata())
-    return dispatcher, slot_events(questions.carry_on(dispatcher, tracker, []))
+    return dispatcher, slot_events(carry_on(dispatcher, tracker), slots)
 
 
 def test_every_kind_of_file_has_its_question():

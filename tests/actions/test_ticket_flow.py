@@ -22,7 +22,7 @@ def reply(slots, intent, entities=None, text=""):
                            metadata={"role": "coach"}, text=text)
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionRespond().run(dispatcher, tracker, {}))
-    return dispatcher, slot_events(events)
+    return dispatcher, slot_events(events, slots)
 
 
 def test_confirmation_creates_the_ticket_with_every_detail(store):
@@ -83,7 +83,8 @@ def test_store_down_keeps_the_draft(monkeypatch):
     monkeypatch.setattr(context, "store", broken)
     dispatcher, slots = reply(DRAFT, "affirm")
     assert responses(dispatcher) == ["utter_ticket_store_down"]
-    assert slots == {"next_step": "confirm"}
+    assert slots["next_step"] == "confirm"
+    assert slots == {}  # no slot changes: the draft and its key stay for the retry
 
 
 def test_side_question_at_the_summary_keeps_the_draft(store):
