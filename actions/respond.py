@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import context, ticket_flow
@@ -27,6 +27,10 @@ from actions.business.conversation import (
 from actions.business.feedback import RECORD_SLOT
 
 Events = list[dict[str, Any]]
+# Every rule that runs action_respond ends with it and waits for the user
+# (tests/domain/test_turn_ends.py): the action says so itself, and Rasa listens without running
+# its policies over the whole conversation a second time to find that out.
+LISTEN = "action_listen"
 
 
 def respond(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
@@ -72,4 +76,4 @@ class ActionRespond(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any],
     ) -> Events:
-        return respond(dispatcher, tracker)
+        return [*respond(dispatcher, tracker), FollowupAction(LISTEN)]

@@ -153,16 +153,10 @@ class Heard:
     identity: Identity | None = None
 
 
-@dataclass(frozen=True)
-class Conversation:
-    """Where the conversation stands: every slot's value, and what the event log says besides
-    (whether a session started since the bot's last message, the bot's last response, how the
-    messages that asked each topic were read)."""
+class _ReadsSlots:
+    """What the slots say where the bot stands: what it waits for, and the user's role."""
 
-    slots: Mapping[str, object] = default(default_factory=dict)
-    new_session: bool = False
-    last_response: str | None = None
-    topics_asked: Mapping[str, TopicAsked] = default(default_factory=dict)
+    slots: Mapping[str, object]
 
     def get(self, name: str) -> Any:
         return self.slots.get(name)
@@ -175,6 +169,18 @@ class Conversation:
     def role(self) -> str | None:
         role = self.get("role")
         return role if role in ROLES else None
+
+
+@dataclass(frozen=True)
+class Conversation(_ReadsSlots):
+    """Where the conversation stands: every slot's value, and what the event log says besides
+    (whether a session started since the bot's last message, the bot's last response, how the
+    messages that asked each topic were read)."""
+
+    slots: Mapping[str, object] = default(default_factory=dict)
+    new_session: bool = False
+    last_response: str | None = None
+    topics_asked: Mapping[str, TopicAsked] = default(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------ what goes out
@@ -323,7 +329,7 @@ def after_ticket(
 # ------------------------------------------------------------------------------ the turn run
 
 
-class _Run:
+class _Run(_ReadsSlots):
     """The turn being built: a working copy of the slots, the responses, the effects."""
 
     def __init__(self, conversation: Conversation, message: Message, heard: Heard, today: date,
@@ -339,9 +345,6 @@ class _Run:
         self.said: list[Say] = []
         self.effects: list[Effect] = []
 
-    def get(self, name: str) -> Any:
-        return self.slots.get(name)
-
     def set(self, name: str, value: object) -> None:
         self.slots[name] = value
 
@@ -356,15 +359,6 @@ class _Run:
     def wait(self, waiting: Step) -> None:
         """What the bot waits for once its turn is over."""
         self.slots["next_step"] = waiting.value
-
-    @property
-    def step(self) -> Step | None:
-        return Step.of(self.get("next_step"))
-
-    @property
-    def role(self) -> str | None:
-        role = self.get("role")
-        return role if role in ROLES else None
 
     def effects_pending(self) -> bool:
         """A ticket is being created: the store's answer ends the turn (`after_ticket`)."""

@@ -181,3 +181,10 @@ def test_bare_yes_after_the_suggestions_opens_no_empty_ticket():
     dispatcher, events = run(tracker)
     assert responses(dispatcher) == ["utter_anything_else"]
     assert "ticket_category" not in slot_events(events)
+
+
+def test_the_action_ends_the_turn_and_the_bot_listens():
+    """Whatever the turn, the action's last event tells Rasa to wait for the user."""
+    for text, intent in [("comment devenir mentor ?", "become_mentor"), ("oui", "affirm")]:
+        _, events = run(make_tracker(intent=intent, text=text))
+        assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}
