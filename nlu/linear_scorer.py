@@ -74,9 +74,8 @@ class LinearScorer:
     def probabilities(
         self, sparse: list[scipy.sparse.csr_matrix], dense: np.ndarray | None,
     ) -> np.ndarray:
-        """(messages, classes) calibrated probabilities, as `predict_proba` gives them."""
-        if len(sparse) != len(self.idf):
-            raise ValueError(f"{len(sparse)} sparse feature blocks, trained on {len(self.idf)}")
+        """(messages, classes) calibrated probabilities, as `predict_proba` gives them (one
+        sparse block per block trained on: the classifier checks their number)."""
         scores = np.tile(self.intercept, (sparse[0].shape[0], 1))
         for block, idf, weights in zip(sparse, self.idf, self.sparse_weights, strict=True):
             scores += _tfidf_rows(block, idf) @ weights

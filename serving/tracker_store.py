@@ -58,16 +58,16 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.cached_conversations = int(cached_conversations)
         self._sessions: OrderedDict[str, Session] = OrderedDict()
-        # sender -> the last id its latest read found (checked against the database): the
-        # save of the same turn needs no second check.
-        self._checked: dict[str, int | None] = {}
+        # The conversations whose rows in memory the turn's read has just checked against the
+        # database: the save of the same turn needs no second check.
+        self._checked: set[str] = set()
 
     def _remember(self, sender_id: str, known: Session) -> None:
         self._sessions[sender_id] = known
         self._sessions.move_to_end(sender_id)
         while len(self._sessions) > self.cached_conversations:
             dropped, _ = self._sessions.popitem(last=False)
-            self._checked.pop(dropped, None)
+            self._checked.discard(dropped)
 
     def _last_id(self, session: Any, sender_id: str) -> int | None:
         # Plain SQL: the ORM query spent more time building its cache key than the database
@@ -108,16 +108,15 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 if known.rows:
                     self._remember(sender_id, known)
             if known.rows:
-                self._checked[sender_id] = known.last_id
+                self._checked.add(sender_id)
         return self._tracker(sender_id, known.rows)
 
     def _checked_by_the_read(self, sender_id: str) -> Session | None:
         """The rows in memory, if the turn's read has just checked them."""
-        checked = self._checked.pop(sender_id, None)
-        known = self._sessions.get(sender_id)
-        if known is None or checked is None or checked != known.last_id:
+        if sender_id not in self._checked:
             return None
-        return known
+        self._checked.discard(sender_id)
+        return self._sessions.get(sender_id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's save, with the count of stored events taken from memory when still right."""

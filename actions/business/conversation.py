@@ -65,7 +65,7 @@ from actions.business.questions import (
     next_question,
 )
 from actions.business.reply_address import is_email, parse_email
-from actions.business.rulebook import Rules
+from actions.business.rulebook import ROLES, Rules
 from actions.business.turn import (
     ASKING,
     Answered,
@@ -98,7 +98,6 @@ from actions.tickets.model import IDENTITY_DECLARED, IDENTITY_NONE, IDENTITY_VER
 
 # Below this confidence an intent seen in the answer to a question never leaves the questions.
 INTERRUPT_CONFIDENCE = 0.8
-ROLES = ("mentor", "coach")
 FALLBACK_TOPIC = "out_of_scope"
 SUGGESTIONS = 2
 SUGGESTIONS_RESPONSE = "utter_suggest_topics"
